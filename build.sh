@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One entry point: ./build.sh [bootstrap|build|demo|test|unit|pester|bench]
+# Needs only the .NET SDK; PowerShell 7.6.9 and Pester are installed inside the repository.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOOLS="$ROOT/.tools"
+PWSH="$TOOLS/pwsh/pwsh"
+PESTER_VERSION=5.7.1
+VERSION=$(sed -n "s/.*ModuleVersion *= *'\([^']*\)'.*/\1/p" "$ROOT/module/MspMigration.psd1")
+OUT="$ROOT/out/MspMigration/$VERSION"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NO_COLOR=1
+
+bootstrap() {
+  if [ ! -x "$PWSH" ]; then
+    echo "Installing PowerShell 7.6.9 into .tools/pwsh"
+    dotnet tool install PowerShell --version 7.6.9 --tool-path "$TOOLS/pwsh" >/dev/null
+  fi
+  if [ ! -f "$TOOLS/packages/pester/$PESTER_VERSION/tools/Pester.psd1" ]; then
+    echo "Installing Pester $PESTER_VERSION into .tools/packages"
+    dotnet restore "$ROOT/build/pester/pester.proj" --packages "$TOOLS/packages" >/dev/null
+  fi
+}
+
+build() {
+  echo "Building MspMigration $VERSION"
+  dotnet build "$ROOT/MspMigration.sln" -c Release -v quiet -nologo | grep -E "error|warn" || true
+  dotnet build "$ROOT/MspMigration.sln" -c Release -v quiet -nologo >/dev/null
+  rm -rf "$OUT"
+  mkdir -p "$OUT/dependencies"
+  # The module root holds only what PowerShell loads itself; the engine and every
+  # third-party assembly (native SQLite included) go to dependencies/.
+  cp "$ROOT/src/MspMigration.Cmdlets/bin/Release/net10.0/MspMigration.Cmdlets.dll" \
+     "$ROOT/src/MspMigration.Cmdlets/bin/Release/net10.0/MspMigration.Contracts.dll" "$OUT/"
+  dotnet publish "$ROOT/src/MspMigration.Engine" -c Release --no-build -o "$OUT/dependencies" -v quiet -nologo >/dev/null
+  rm -f "$OUT/dependencies/MspMigration.Contracts.dll" "$OUT/dependencies"/*.pdb
+  cp "$ROOT/module/MspMigration.psd1" "$ROOT/module/MspMigration.Format.ps1xml" "$OUT/"
+  echo "Module laid out at ${OUT#$ROOT/}"
+}
+
+case "${1:-build}" in
+  bootstrap) bootstrap ;;
+  build) bootstrap; build ;;
+  demo) bootstrap; build; "$PWSH" -NoProfile -NonInteractive -File "$ROOT/demo/demo.ps1" -ModulePath "$OUT/MspMigration.psd1" "${@:2}" ;;
+  unit) build; bash "$ROOT/build/test.sh" unit ;;
+  pester) bootstrap; build; bash "$ROOT/build/test.sh" pester ;;
+  test) bootstrap; build; bash "$ROOT/build/test.sh" all ;;
+  *) echo "usage: $0 [bootstrap|build|demo|test|unit|pester]" >&2; exit 2 ;;
+esac

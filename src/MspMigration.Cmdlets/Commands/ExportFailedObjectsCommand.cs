@@ -1,0 +1,112 @@
+using System.Management.Automation;
+using System.Text;
+using System.Text.Json;
+using MspMigration.Cmdlets.Infrastructure;
+
+namespace MspMigration.Cmdlets.Commands;
+
+/// <summary>Lists the objects whose last outcome was a failure; with -Path, writes them as CSV or JSON.</summary>
+[Cmdlet(VerbsData.Export, "FailedObjects", SupportsShouldProcess = true, DefaultParameterSetName = PipelineSet)]
+[OutputType(typeof(FailedObject))]
+public sealed class ExportFailedObjectsCommand : MigrationCmdlet
+{
+    private const string PipelineSet = "Pipeline";
+    private const string FileSet = "File";
+    private List<FailedObject>? _collected;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("TaskName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>File to write; the format follows the extension (.json, else CSV) unless -Format says otherwise.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateSet("Csv", "Json")]
+    public string? Format { get; set; }
+
+    /// <summary>Overwrite an existing file.</summary>
+    [Parameter(ParameterSetName = FileSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>With -Path, also write the objects to the pipeline.</summary>
+    [Parameter(ParameterSetName = FileSet)]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Path is not null) _collected = [];
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var name in Name)
+        {
+            try
+            {
+                var service = Service();
+                var items = Run(async ct =>
+                {
+                    var list = new List<FailedObject>();
+                    await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false)) list.Add(item);
+                    return list;
+                });
+                if (_collected is not null) _collected.AddRange(items);
+                if (_collected is null || PassThru) WriteObject(items, enumerateCollection: true);
+            }
+            catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
+            {
+                Report(e);
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                Fail(e);
+            }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            if (_collected is null || Path is null) return;
+            var path = ResolvePath(Path);
+            var json = Format is not null
+                ? Format.Equals("Json", StringComparison.OrdinalIgnoreCase)
+                : System.IO.Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase);
+            if (File.Exists(path) && !Force)
+                ThrowTerminatingError(ErrorRecords.Create("FileExists", ErrorCategory.ResourceExists,
+                    $"The file '{path}' already exists; use -Force to overwrite it.", path));
+            if (!ShouldProcess(path, $"Write {_collected.Count} failed objects as {(json ? "JSON" : "CSV")}")) return;
+            File.WriteAllText(path, json ? FailedObjectFiles.Json(_collected) : FailedObjectFiles.Csv(_collected), new UTF8Encoding(false));
+        }
+        finally
+        {
+            base.EndProcessing();
+        }
+    }
+}
+
+/// <summary>The two file formats of an export.</summary>
+internal static class FailedObjectFiles
+{
+    public static string Json(IReadOnlyList<FailedObject> items) =>
+        JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true });
+
+    public static string Csv(IReadOnlyList<FailedObject> items)
+    {
+        var sb = new StringBuilder("TaskName,Key,Size,Attempts,Error,LastAttemptAt\n");
+        foreach (var i in items)
+            sb.Append(Field(i.TaskName)).Append(',').Append(Field(i.Key)).Append(',').Append(i.Size).Append(',')
+              .Append(i.Attempts).Append(',').Append(Field(i.Error)).Append(',')
+              .Append(i.LastAttemptAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        return sb.ToString();
+    }
+
+    // RFC 4180 quoting, as Export-Csv writes it. Keys are kept exactly (no formula defusing),
+    // because the export is the list a retry works from.
+    private static string Field(string? value) => "\"" + (value ?? "").Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using MspMigration.Cmdlets.Bridge;
+using MspMigration.Cmdlets.Infrastructure;
+
+namespace MspMigration.Cmdlets.Commands;
+
+/// <summary>Creates a migration task in the control plane. Agents pick it up at their next poll.</summary>
+[Cmdlet(VerbsCommon.New, "MigrationTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(MigrationTask))]
+public sealed class NewMigrationTaskCommand : MigrationCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>local:///path, a plain directory path, oss://bucket/prefix, cos://name-appid/prefix or s3://bucket/prefix.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Source { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? SourceProfile { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? DestinationProfile { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SameNamePolicy SameNamePolicy { get; set; } = SameNamePolicy.Overwrite;
+
+    /// <summary>Name or private IP of the agent that lists the source; any agent when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? MasterAgent { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess($"{Source} -> {Destination}", $"Create migration task '{Name}'")) return;
+        try
+        {
+            var request = new Engine.Facade.TaskRequest
+            {
+                Name = Name,
+                Source = StorePaths.Resolve(Source, ResolvePath),
+                SourceProfile = SourceProfile,
+                Destination = StorePaths.Resolve(Destination, ResolvePath),
+                DestinationProfile = DestinationProfile,
+                SameNamePolicy = SameNamePolicy,
+                MasterAgent = MasterAgent,
+            };
+            var service = Service();
+            WriteObject(Run(ct => service.CreateTaskAsync(request, ct)));
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Fail(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using MspMigration.Cmdlets.Bridge;
+using MspMigration.Cmdlets.Infrastructure;
+
+namespace MspMigration.Cmdlets.Commands;
+
+/// <summary>
+/// Runs an agent in this session: it polls the control plane for tasks, lists the tasks it is
+/// master of and copies segments, until Ctrl+C (or, with -ExitWhenIdle, until no task is left).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "MigrationAgent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(AgentRunSummary))]
+public sealed class StartMigrationAgentCommand : MigrationCmdlet
+{
+    /// <summary>Work only on these tasks (by name); all tasks when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string[]? TaskName { get; set; }
+
+    /// <summary>Overrides the agent name of agent.toml (default: the host name).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AgentName { get; set; }
+
+    /// <summary>Objects copied at once; overrides agent.toml.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int Concurrency { get; set; }
+
+    /// <summary>Return once every task this agent could work on has finished, instead of polling forever.</summary>
+    [Parameter]
+    public SwitchParameter ExitWhenIdle { get; set; }
+
+    private readonly List<string> _tasks = [];
+
+    protected override void ProcessRecord()
+    {
+        if (TaskName is not null) _tasks.AddRange(TaskName);
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var service = Service();
+            var name = AgentName ?? service.Config.AgentName;
+            if (!ShouldProcess($"agent '{name}' on {service.ControlPlaneDescription}", "Start migration agent")) return;
+            var options = new Engine.Agent.AgentRunOptions
+            {
+                ExitWhenIdle = ExitWhenIdle,
+                TaskNames = _tasks,
+                AgentName = AgentName,
+                Concurrency = Concurrency > 0 ? Concurrency : null,
+            };
+            var observer = new AgentObserver(this, name);
+            var summary = RunPumped(ct => service.RunAgentAsync(options, observer, ct));
+            observer.Complete();
+            WriteProgress(new ProgressRecord(1, $"Migration agent {name}", "Stopped") { RecordType = ProgressRecordType.Completed });
+            WriteObject(summary);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            base.EndProcessing();
+        }
+    }
+}

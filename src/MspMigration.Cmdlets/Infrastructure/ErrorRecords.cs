@@ -1,0 +1,35 @@
+using System.Management.Automation;
+
+namespace MspMigration.Cmdlets.Infrastructure;
+
+/// <summary>Turns engine failures into ErrorRecords with a stable ErrorId, category and target.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord From(Exception exception)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            exception = aggregate.InnerExceptions[0];
+        return exception switch
+        {
+            MigrationException m => new ErrorRecord(m, m.ErrorId, Category(m.Kind), m.Target),
+            OperationCanceledException => new ErrorRecord(exception, "OperationStopped", ErrorCategory.OperationStopped, null),
+            _ => new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, null),
+        };
+    }
+
+    public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target) =>
+        new(new MigrationException(errorId, MigrationErrorKind.InvalidArgument, message, target), errorId, category, target);
+
+    private static ErrorCategory Category(MigrationErrorKind kind) => kind switch
+    {
+        MigrationErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        MigrationErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        MigrationErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+        MigrationErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+        MigrationErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        MigrationErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        MigrationErrorKind.InvalidData => ErrorCategory.InvalidData,
+        MigrationErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

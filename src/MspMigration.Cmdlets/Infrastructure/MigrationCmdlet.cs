@@ -1,0 +1,87 @@
+using System.Management.Automation;
+
+namespace MspMigration.Cmdlets.Infrastructure;
+
+/// <summary>
+/// The base of every cmdlet: Ctrl+C cancellation, the message pump (only the pipeline thread
+/// writes), throttled progress and ErrorRecords with stable ids.
+/// </summary>
+public abstract class MigrationCmdlet : PSCmdlet, IDisposable
+{
+    // Typed as IDisposable: an engine-typed field would make PowerShell load the engine
+    // while it inspects the cmdlet, before the module initializer has set up its load context.
+    private IDisposable? _service;
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly ProgressThrottle _progress = new(TimeSpan.FromMilliseconds(250));
+    private PipelineQueue? _queue;
+
+    /// <summary>agent.toml to use; defaults to $env:MSPMIGRATION_CONFIG, then ~/.mspmigration/agent.toml.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    protected CancellationToken Cancellation => _cancellation.Token;
+
+    /// <summary>The engine facade, opened on first use and closed when the command ends.</summary>
+    internal Engine.Facade.MigrationService Service()
+    {
+        if (_service is null)
+        {
+            var config = ConfigPath is null ? null : ResolvePath(ConfigPath);
+            _service = Run(ct => Engine.Facade.MigrationService.OpenAsync(config, ct));
+        }
+        return (Engine.Facade.MigrationService)_service;
+    }
+
+    protected override void EndProcessing() => Dispose();
+
+    public void Dispose()
+    {
+        _service?.Dispose();
+        _service = null;
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <summary>Runs engine work off the pipeline thread while pumping its output onto it.</summary>
+    protected T RunPumped<T>(Func<CancellationToken, Task<T>> work)
+    {
+        var queue = new PipelineQueue();
+        _queue = queue;
+        try
+        {
+            return queue.Run(this, Task.Run(() => work(Cancellation)));
+        }
+        finally
+        {
+            _queue = null;
+        }
+    }
+
+    /// <summary>Runs engine work that writes nothing while it runs.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work) => Task.Run(() => work(Cancellation)).GetAwaiter().GetResult();
+
+    // Thread-safe writers: on the pipeline thread they write at once, elsewhere they queue.
+    internal void Post(Action<PSCmdlet> action)
+    {
+        if (_queue is { } queue) queue.Post(action);
+        else action(this);
+    }
+
+    internal void PostVerbose(string message) => Post(c => c.WriteVerbose(message));
+    internal void PostWarning(string message) => Post(c => c.WriteWarning(message));
+    internal void PostObject(object value) => Post(c => c.WriteObject(value));
+
+    internal void PostProgress(ProgressRecord record)
+    {
+        if (_progress.ShouldWrite(record)) Post(c => c.WriteProgress(record));
+    }
+
+    protected void Fail(Exception exception) => ThrowTerminatingError(ErrorRecords.From(exception));
+
+    protected void Report(Exception exception) => WriteError(ErrorRecords.From(exception));
+
+    /// <summary>Resolves a -Path the way other cmdlets do: relative to the current PowerShell location.</summary>
+    protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+}

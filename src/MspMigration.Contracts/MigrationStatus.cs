@@ -1,0 +1,31 @@
+namespace MspMigration;
+
+/// <summary>Progress and outcome counts of one task.</summary>
+public sealed class MigrationStatus
+{
+    public string TaskName { get; init; } = "";
+    public MigrationTaskState State { get; init; }
+    public string? StateReason { get; init; }
+    /// <summary>True once the master has listed the whole source.</summary>
+    public bool ListingComplete { get; init; }
+    public long Total { get; init; }
+    public long Succeeded { get; init; }
+    public long Skipped { get; init; }
+    public long Failed { get; init; }
+    public long Pending { get; init; }
+    public long TotalBytes { get; init; }
+    public long TransferredBytes { get; init; }
+    public int SegmentsTotal { get; init; }
+    public int SegmentsDone { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    /// <summary>Average bytes per second since the task started.</summary>
+    public double BytesPerSecond { get; init; }
+    /// <summary>Average objects per second since the task started.</summary>
+    public double ObjectsPerSecond { get; init; }
+
+    public bool IsFinished => State is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed;
+
+    public double PercentComplete => Total == 0 ? (ListingComplete ? 100 : 0) : 100.0 * (Succeeded + Skipped + Failed) / Total;
+}

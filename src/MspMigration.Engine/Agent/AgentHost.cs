@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using MspMigration.Engine.Configuration;
+using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Stores;
+using MspMigration.Engine.Transfer;
+
+namespace MspMigration.Engine.Agent;
+
+/// <summary>
+/// One agent: heartbeats, lists the tasks it is master of, claims segments under lease and
+/// copies their objects with a fixed number of workers. Runs until cancelled, or with
+/// <see cref="AgentRunOptions.ExitWhenIdle"/> until no task is left to work on.
+/// </summary>
+public sealed class AgentHost
+{
+    private readonly AgentConfig _config;
+    private readonly ITaskStore _store;
+    private readonly IAgentObserver _observer;
+    private readonly Dictionary<long, TaskRuntime> _runtimes = new();
+    private readonly Dictionary<long, Task> _listings = new();
+    private readonly Dictionary<long, DateTimeOffset> _lastListingAttempt = new();
+    private readonly HashSet<long> _finishedNotified = new();
+    private readonly object _gate = new();
+    private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
+    private int _segmentsInFlight;
+
+    public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
+    {
+        _config = config;
+        _store = store;
+        _observer = observer;
+    }
+
+    public async Task<AgentRunSummary> RunAsync(AgentRunOptions options, CancellationToken cancellationToken)
+    {
+        var name = options.AgentName ?? _config.AgentName;
+        var concurrency = options.Concurrency ?? _config.Concurrency;
+        var registration = new AgentRegistration(name, _config.Address ?? GuessAddress(), Environment.MachineName,
+            Environment.ProcessId, DateTimeOffset.UtcNow);
+        var clock = Stopwatch.StartNew();
+        await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatLoopAsync(registration, clock, stop.Token);
+        var channel = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(concurrency) { SingleWriter = true });
+        await using var journal = new JournalWriter(_store);
+        using var transferLog = new TransferLog(_config.TransferLog);
+        var workers = Enumerable.Range(0, concurrency)
+            .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
+            .ToArray();
+        var listing = new ListingRole(_store, name, _config.LeaseDuration, options, _observer);
+        var cancelled = false;
+        try
+        {
+            await FeedLoopAsync(options, name, listing, channel.Writer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+            if (cancelled) await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await IgnoreCancellation(heartbeat).ConfigureAwait(false);
+            Task[] listings;
+            lock (_gate) listings = [.. _listings.Values];
+            await IgnoreCancellation(Task.WhenAll(listings)).ConfigureAwait(false);
+            await journal.DisposeAsync().ConfigureAwait(false);
+            // Give back whatever is still leased so others need not wait for the lease to expire.
+            using var release = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _store.ReleaseAgentAsync(name, release.Token).ConfigureAwait(false); }
+            catch (Exception e) { _observer.Warning($"Releasing the leases of agent '{name}' failed: {SecretRedactor.Redact(e.Message)}"); }
+            foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync().ConfigureAwait(false);
+            _runtimes.Clear();
+        }
+        _observer.Progress(Snapshot(clock));
+        return new AgentRunSummary
+        {
+            AgentName = name,
+            ObjectsSucceeded = Interlocked.Read(ref _succeeded),
+            ObjectsSkipped = Interlocked.Read(ref _skipped),
+            ObjectsFailed = Interlocked.Read(ref _failed),
+            BytesTransferred = Interlocked.Read(ref _bytes),
+            SegmentsCompleted = (int)Interlocked.Read(ref _segmentsDone),
+            Elapsed = clock.Elapsed,
+            Cancelled = cancelled,
+        };
+    }
+
+    private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, ChannelWriter<WorkItem> writer, CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var tasks = (await _store.ListTasksAsync(ct).ConfigureAwait(false))
+                .Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running)
+                .Where(t => options.TaskNames.Count == 0 || options.TaskNames.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
+                .ToList();
+            if (tasks.Count == 0)
+            {
+                if (options.ExitWhenIdle) return;
+                await Task.Delay(_config.PollInterval, ct).ConfigureAwait(false);
+                continue;
+            }
+            var claimedAny = false;
+            foreach (var task in tasks)
+            {
+                var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
+                if (runtime is null) continue;
+                await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
+                var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
+                if (claim is null)
+                {
+                    await FinishTaskIfDoneAsync(runtime, ct).ConfigureAwait(false);
+                    continue;
+                }
+                claimedAny = true;
+                var pending = await _store.GetPendingObjectsAsync(claim, ct).ConfigureAwait(false);
+                if (pending.Count == 0)
+                {
+                    await _store.CompleteSegmentAsync(claim.SegmentId, name, ct).ConfigureAwait(false);
+                    continue;
+                }
+                Interlocked.Increment(ref _segmentsInFlight);
+                var tracker = new SegmentTracker(claim, runtime, pending.Count);
+                foreach (var item in pending)
+                    await writer.WriteAsync(new WorkItem(tracker, item), ct).ConfigureAwait(false);
+            }
+            if (!claimedAny)
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WorkerLoopAsync(ChannelReader<WorkItem> reader, JournalWriter journal, TransferLog transferLog, string name, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var item in reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                var runtime = item.Segment.Runtime;
+                var outcome = await runtime.Copier.CopyAsync(item.Object, ct).ConfigureAwait(false);
+                if (outcome.Outcome == ObjectOutcome.Succeeded)
+                    transferLog.Written(name, runtime.Task.Name, outcome.Key, outcome.Bytes, outcome.Crc64 ?? 0);
+                try
+                {
+                    await journal.RecordAsync(outcome).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Left pending: the segment is released below and copied again later.
+                    _observer.Warning($"Recording '{Printable.Key(outcome.Key)}' failed: {SecretRedactor.Redact(e.Message)}");
+                }
+                Count(outcome);
+                if (outcome.Outcome == ObjectOutcome.Failed)
+                    _observer.Warning($"Task '{runtime.Task.Name}': '{Printable.Key(outcome.Key)}' failed: {outcome.Error}");
+                if (item.Segment.ObjectDone())
+                {
+                    Interlocked.Decrement(ref _segmentsInFlight);
+                    await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
+                    Interlocked.Increment(ref _segmentsDone);
+                    await FinishTaskIfDoneAsync(runtime, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C: objects not recorded stay pending and their segments are released.
+        }
+    }
+
+    private void Count(ObjectOutcomeRecord outcome)
+    {
+        switch (outcome.Outcome)
+        {
+            case ObjectOutcome.Succeeded:
+                Interlocked.Increment(ref _succeeded);
+                break;
+            case ObjectOutcome.Skipped:
+                Interlocked.Increment(ref _skipped);
+                break;
+            case ObjectOutcome.Failed:
+                Interlocked.Increment(ref _failed);
+                break;
+        }
+    }
+
+    private async Task<TaskRuntime?> GetRuntimeAsync(MigrationTask task, CancellationToken ct)
+    {
+        lock (_gate)
+            if (_runtimes.TryGetValue(task.Id, out var existing)) return existing;
+        try
+        {
+            var runtime = TaskRuntime.Open(task, _config, n => Interlocked.Add(ref _bytes, n));
+            lock (_gate) _runtimes[task.Id] = runtime;
+            return runtime;
+        }
+        catch (MigrationException e)
+        {
+            // This agent cannot serve the task (unknown profile, unsupported store): say so and
+            // leave the task to agents that can, rather than failing it for everyone.
+            _observer.Warning($"Agent cannot work on task '{task.Name}': {SecretRedactor.Redact(e.Message)}");
+            await Task.Yield();
+            return null;
+        }
+    }
+
+    private async Task StartListingIfDueAsync(TaskRuntime runtime, string name, ListingRole listing, CancellationToken ct)
+    {
+        var task = runtime.Task;
+        lock (_gate)
+        {
+            if (_listings.TryGetValue(task.Id, out var running) && !running.IsCompleted) return;
+            if (_lastListingAttempt.TryGetValue(task.Id, out var last) && DateTimeOffset.UtcNow - last < _config.PollInterval) return;
+            _lastListingAttempt[task.Id] = DateTimeOffset.UtcNow;
+        }
+        if (!await IsMasterAsync(task, name, ct).ConfigureAwait(false)) return;
+        var job = Task.Run(async () =>
+        {
+            try
+            {
+                if (await listing.RunAsync(runtime, ct).ConfigureAwait(false))
+                    await FinishTaskIfDoneAsync(runtime, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            catch (LeaseLostException e) { _observer.Warning(e.Message); }
+            catch (Exception e) when (e is StoreException or MigrationException)
+            {
+                var reason = SecretRedactor.Redact($"Listing the source failed: {e.Message}");
+                _observer.Warning($"Task '{task.Name}': {reason}");
+                if (e is not StoreException { IsTransient: true })
+                    await _store.FailTaskAsync(task.Id, reason, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _observer.Warning($"Task '{task.Name}': listing stopped: {SecretRedactor.Redact(e.Message)}");
+            }
+        }, CancellationToken.None);
+        lock (_gate) _listings[task.Id] = job;
+    }
+
+    /// <summary>The named master lists; another agent takes over only when the master is not alive.</summary>
+    private async Task<bool> IsMasterAsync(MigrationTask task, string name, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(task.MasterAgent)) return true;
+        if (string.Equals(task.MasterAgent, name, StringComparison.OrdinalIgnoreCase)) return true;
+        if (_config.Address is { } address && string.Equals(task.MasterAgent, address, StringComparison.OrdinalIgnoreCase)) return true;
+        if (DateTimeOffset.UtcNow - task.CreatedAt < _config.LeaseDuration) return false;
+        var agents = await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false);
+        return !agents.Any(a => a.IsAlive && (string.Equals(a.Name, task.MasterAgent, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(a.Address, task.MasterAgent, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private async Task FinishTaskIfDoneAsync(TaskRuntime runtime, CancellationToken ct)
+    {
+        var state = await _store.TryFinishTaskAsync(runtime.Task.Id, ct).ConfigureAwait(false);
+        if (state is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed)
+        {
+            lock (_gate)
+                if (!_finishedNotified.Add(runtime.Task.Id)) return;
+            _observer.TaskFinished(runtime.Task, state);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(AgentRegistration registration, Stopwatch clock, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var last = Stopwatch.StartNew();
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            _observer.Progress(Snapshot(clock));
+            if (last.Elapsed < _config.HeartbeatInterval) continue;
+            last.Restart();
+            try
+            {
+                await _store.HeartbeatAsync(registration, _config.LeaseDuration, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _observer.Warning($"Heartbeat failed: {SecretRedactor.Redact(e.Message)}");
+            }
+        }
+    }
+
+    private AgentProgress Snapshot(Stopwatch clock) => new(
+        Interlocked.Read(ref _succeeded) + Interlocked.Read(ref _skipped) + Interlocked.Read(ref _failed),
+        Interlocked.Read(ref _failed), Interlocked.Read(ref _bytes), clock.Elapsed, Volatile.Read(ref _segmentsInFlight));
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try { await task.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>The first non-loopback IPv4 address: what MSP calls the agent's private IP.</summary>
+    private static string? GuessAddress()
+    {
+        try
+        {
+            return NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Select(a => a.Address)
+                .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))?.ToString();
+        }
+        catch (NetworkInformationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace MspMigration.Engine.Agent;
+
+/// <summary>How long an agent runs and what it works on.</summary>
+public sealed class AgentRunOptions
+{
+    /// <summary>Return once no task is left to work on, instead of polling for new tasks forever.</summary>
+    public bool ExitWhenIdle { get; init; }
+
+    /// <summary>Only these tasks (by name); all tasks when empty.</summary>
+    public IReadOnlyCollection<string> TaskNames { get; init; } = [];
+
+    /// <summary>Overrides agent.toml's concurrency when set.</summary>
+    public int? Concurrency { get; init; }
+
+    /// <summary>Overrides agent.toml's agent name when set.</summary>
+    public string? AgentName { get; init; }
+
+    /// <summary>Objects per segment (MSP's default 1,000).</summary>
+    public int SegmentObjects { get; init; } = 1000;
+
+    /// <summary>Bytes per segment (MSP's default 100 GB).</summary>
+    public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;
+}

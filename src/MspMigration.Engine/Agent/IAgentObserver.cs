@@ -1,0 +1,26 @@
+namespace MspMigration.Engine.Agent;
+
+/// <summary>A snapshot of what one agent has done in this run, for progress display.</summary>
+public sealed record AgentProgress(long ObjectsDone, long ObjectsFailed, long BytesTransferred, TimeSpan Elapsed, int SegmentsInFlight);
+
+/// <summary>
+/// How the agent reports to its host. Called from worker threads: a host that must write from
+/// one thread (a PowerShell cmdlet) queues these calls rather than acting on them directly.
+/// </summary>
+public interface IAgentObserver
+{
+    void Info(string message);
+    void Warning(string message);
+    void Progress(AgentProgress progress);
+    void TaskFinished(MigrationTask task, MigrationTaskState state);
+}
+
+/// <summary>An observer that ignores everything (tests, embedding).</summary>
+public sealed class NullAgentObserver : IAgentObserver
+{
+    public static readonly NullAgentObserver Instance = new();
+    public void Info(string message) { }
+    public void Warning(string message) { }
+    public void Progress(AgentProgress progress) { }
+    public void TaskFinished(MigrationTask task, MigrationTaskState state) { }
+}

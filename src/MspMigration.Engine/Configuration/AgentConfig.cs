@@ -1,0 +1,46 @@
+namespace MspMigration.Engine.Configuration;
+
+/// <summary>Where the control plane lives.</summary>
+public sealed record ControlPlaneConfig(string Kind, string Location)
+{
+    public const string Sqlite = "sqlite";
+}
+
+/// <summary>
+/// A named credential profile from agent.toml. Holds secrets: it has no printable form, and
+/// nothing in it is ever written to the control plane.
+/// </summary>
+public sealed class CredentialProfile
+{
+    private readonly Dictionary<string, string> _settings;
+
+    public CredentialProfile(string name, Dictionary<string, string> settings)
+    {
+        Name = name;
+        _settings = new Dictionary<string, string>(settings, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public string Name { get; }
+    public string? Get(string key) => _settings.TryGetValue(key, out var v) ? v : null;
+    public IEnumerable<string> Keys => _settings.Keys;
+    public override string ToString() => $"profile '{Name}'";
+}
+
+/// <summary>agent.toml, resolved: agent identity and tuning, control plane, credential profiles.</summary>
+public sealed class AgentConfig
+{
+    public string? SourcePath { get; init; }
+    public string AgentName { get; init; } = Environment.MachineName;
+    public string? Address { get; init; }
+    public int Concurrency { get; init; } = 16;
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public int MaxAttempts { get; init; } = 3;
+    public string? TransferLog { get; init; }
+    public ControlPlaneConfig ControlPlane { get; init; } = new(ControlPlaneConfig.Sqlite, Path.Combine(ConfigLocator.Home, "controlplane.db"));
+    public IReadOnlyDictionary<string, CredentialProfile> Profiles { get; init; } = new Dictionary<string, CredentialProfile>();
+
+    public CredentialProfile? FindProfile(string? name) =>
+        name is null ? null : Profiles.TryGetValue(name, out var p) ? p : null;
+}

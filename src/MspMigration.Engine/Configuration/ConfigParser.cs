@@ -1,0 +1,103 @@
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace MspMigration.Engine.Configuration;
+
+/// <summary>Parses agent.toml with Tomlyn's table model, naming the offending setting on any error.</summary>
+public static class ConfigParser
+{
+    public static AgentConfig ParseFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Invalid(path, $"it cannot be read: {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    public static AgentConfig Parse(string text, string path)
+    {
+        TomlTable root;
+        try
+        {
+            root = TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+        }
+        catch (Exception e)
+        {
+            // Parser messages quote positions, not values, so no secret leaks through them.
+            throw Invalid(path, $"it is not valid TOML: {FirstLine(e.Message)}");
+        }
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var agent = Table(root, "agent", path);
+        var cp = Table(root, "control_plane", path);
+        var defaults = new AgentConfig();
+
+        var controlPlane = defaults.ControlPlane;
+        if (cp is not null)
+        {
+            var sqlite = String(cp, "sqlite", path, "control_plane");
+            if (sqlite is not null) controlPlane = new ControlPlaneConfig(ControlPlaneConfig.Sqlite, Path.GetFullPath(sqlite, baseDir));
+        }
+
+        var profiles = new Dictionary<string, CredentialProfile>(StringComparer.Ordinal);
+        if (Table(root, "profiles", path) is { } profileTable)
+        {
+            foreach (var (name, value) in profileTable)
+            {
+                if (value is not TomlTable table)
+                    throw Invalid(path, $"[profiles.{name}] must be a table");
+                var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var (k, v) in table)
+                    settings[k] = v switch
+                    {
+                        string s => s,
+                        bool b => b ? "true" : "false",
+                        long or double => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!,
+                        _ => throw Invalid(path, $"setting '{k}' of [profiles.{name}] must be a string, number or boolean"),
+                    };
+                profiles[name] = new CredentialProfile(name, settings);
+            }
+        }
+
+        var transferLog = agent is null ? null : String(agent, "transfer_log", path, "agent");
+        return new AgentConfig
+        {
+            SourcePath = Path.GetFullPath(path),
+            AgentName = (agent is null ? null : String(agent, "name", path, "agent")) ?? defaults.AgentName,
+            Address = agent is null ? null : String(agent, "address", path, "agent"),
+            Concurrency = Int(agent, "concurrency", path, defaults.Concurrency, 1, 1024),
+            LeaseDuration = TimeSpan.FromSeconds(Int(agent, "lease_seconds", path, (int)defaults.LeaseDuration.TotalSeconds, 2, 3600)),
+            HeartbeatInterval = TimeSpan.FromSeconds(Int(agent, "heartbeat_seconds", path, (int)defaults.HeartbeatInterval.TotalSeconds, 1, 600)),
+            PollInterval = TimeSpan.FromSeconds(Int(agent, "poll_seconds", path, (int)defaults.PollInterval.TotalSeconds, 1, 600)),
+            MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
+            TransferLog = transferLog is null ? null : Path.GetFullPath(transferLog, baseDir),
+            ControlPlane = controlPlane,
+            Profiles = profiles,
+        };
+    }
+
+    private static TomlTable? Table(TomlTable root, string name, string path) =>
+        !root.TryGetValue(name, out var v) ? null
+        : v as TomlTable ?? throw Invalid(path, $"'{name}' must be a table ([{name}])");
+
+    private static string? String(TomlTable table, string key, string path, string section) =>
+        !table.TryGetValue(key, out var v) ? null
+        : v as string ?? throw Invalid(path, $"setting '{key}' of [{section}] must be a string");
+
+    private static int Int(TomlTable? table, string key, string path, int fallback, int min, int max)
+    {
+        if (table is null || !table.TryGetValue(key, out var v)) return fallback;
+        if (v is long n && n >= min && n <= max) return (int)n;
+        throw Invalid(path, $"setting '{key}' of [agent] must be a whole number from {min} to {max}");
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    private static MigrationException Invalid(string path, string why) =>
+        new("ConfigInvalid", MigrationErrorKind.InvalidData, $"The agent configuration '{path}' is invalid: {why}.", path);
+}

@@ -1,0 +1,72 @@
+using MspMigration.Engine.Stores;
+
+namespace MspMigration.Engine.ControlPlane;
+
+/// <summary>What a new task says; validated by the engine before it reaches the store.</summary>
+public sealed record TaskSpec(
+    string Name,
+    string Source,
+    string? SourceProfile,
+    string Destination,
+    string? DestinationProfile,
+    SameNamePolicy SameNamePolicy,
+    string? MasterAgent);
+
+/// <summary>An agent as it announces itself with every heartbeat.</summary>
+public sealed record AgentRegistration(string Name, string? Address, string HostName, int ProcessId, DateTimeOffset StartedAt);
+
+/// <summary>The right to list a task's source, and where the listing stopped last time.</summary>
+public sealed record ListingLease(long TaskId, string? Cursor, long NextSegmentSeq);
+
+/// <summary>A segment this agent holds under lease.</summary>
+public sealed record SegmentClaim(long SegmentId, long TaskId, string FirstKey, string LastKey);
+
+/// <summary>One object of a segment still to be copied.</summary>
+public sealed record PendingObject(long TaskId, long SegmentId, string Key, long Size, DateTimeOffset LastModified, string? ETag, ulong? SourceCrc64);
+
+/// <summary>The outcome of one object, as the worker records it.</summary>
+public sealed record ObjectOutcomeRecord(long TaskId, long SegmentId, string Key, ObjectOutcome Outcome, long Bytes, ulong? Crc64, int Attempts, string? Error);
+
+/// <summary>
+/// The control plane: tasks, segments, the per-object journal, agents and leases.
+/// Implementations must be safe for several agent processes at once and must never store secrets.
+/// </summary>
+public interface ITaskStore : IDisposable
+{
+    /// <summary>A description safe to print (no password).</summary>
+    string Description { get; }
+
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a task; throws a MigrationException with ErrorId TaskAlreadyExists on a duplicate name.</summary>
+    Task<MigrationTask> CreateTaskAsync(TaskSpec spec, CancellationToken cancellationToken);
+    Task<MigrationTask?> GetTaskAsync(string name, CancellationToken cancellationToken);
+    Task<MigrationTask?> GetTaskAsync(long id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<MigrationTask>> ListTasksAsync(CancellationToken cancellationToken);
+
+    /// <summary>Registers or refreshes the agent and extends every lease it holds.</summary>
+    Task HeartbeatAsync(AgentRegistration agent, TimeSpan leaseDuration, CancellationToken cancellationToken);
+    /// <summary>Clean stop: marks the agent stopped and gives back its segments and listing leases.</summary>
+    Task ReleaseAgentAsync(string agentName, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(TimeSpan aliveWithin, CancellationToken cancellationToken);
+
+    /// <summary>Takes (or keeps) the listing lease of a task whose listing is not done; null if another agent holds it.</summary>
+    Task<ListingLease?> TryAcquireListingAsync(long taskId, string agentName, TimeSpan leaseDuration, CancellationToken cancellationToken);
+    /// <summary>
+    /// In one transaction: stores a segment with its objects, advances the listing cursor and
+    /// (when <paramref name="listingDone"/>) closes the listing. Fails if the lease was lost.
+    /// </summary>
+    Task AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? cursor, bool listingDone, CancellationToken cancellationToken);
+    Task FailTaskAsync(long taskId, string reason, CancellationToken cancellationToken);
+
+    Task<SegmentClaim?> ClaimSegmentAsync(long taskId, string agentName, TimeSpan leaseDuration, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PendingObject>> GetPendingObjectsAsync(SegmentClaim segment, CancellationToken cancellationToken);
+    /// <summary>Records outcomes; an object already final is not counted again.</summary>
+    Task RecordOutcomesAsync(IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken cancellationToken);
+    Task CompleteSegmentAsync(long segmentId, string agentName, CancellationToken cancellationToken);
+    /// <summary>Marks the task finished when its listing is done and every segment is; returns the task's state.</summary>
+    Task<MigrationTaskState> TryFinishTaskAsync(long taskId, CancellationToken cancellationToken);
+
+    Task<MigrationStatus> GetStatusAsync(long taskId, CancellationToken cancellationToken);
+    IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(long taskId, CancellationToken cancellationToken);
+}

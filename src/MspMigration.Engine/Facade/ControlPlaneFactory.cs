@@ -1,0 +1,29 @@
+using MspMigration.Engine.Configuration;
+using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.ControlPlane.Sqlite;
+
+namespace MspMigration.Engine.Facade;
+
+/// <summary>Opens the control plane an agent.toml names.</summary>
+public static class ControlPlaneFactory
+{
+    public static async Task<ITaskStore> OpenAsync(ControlPlaneConfig config, CancellationToken cancellationToken)
+    {
+        ITaskStore store = config.Kind switch
+        {
+            ControlPlaneConfig.Sqlite => new SqliteTaskStore(config.Location),
+            _ => throw new MigrationException("ControlPlaneKindUnknown", MigrationErrorKind.InvalidArgument,
+                $"Unknown control plane kind '{config.Kind}'.", config.Kind),
+        };
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+}

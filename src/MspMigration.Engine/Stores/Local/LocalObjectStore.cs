@@ -1,0 +1,179 @@
+using MspMigration.Engine.Integrity;
+
+namespace MspMigration.Engine.Stores.Local;
+
+/// <summary>
+/// A directory acting as a bucket: keys with '/' are nested paths. Writes are staged in a
+/// reserved folder on the same file system and renamed into place, so a crash never leaves
+/// a half-written object under its final name.
+/// </summary>
+public sealed class LocalObjectStore : IObjectStore
+{
+    private const int CopyBufferSize = 256 * 1024;
+    private readonly string _root;
+    private readonly object _cursorLock = new();
+    // The walker is resumed when the next page starts where the last one ended,
+    // so listing N pages costs one walk rather than N.
+    private IEnumerator<ObjectInfo>? _cursor;
+    private string? _cursorLastKey;
+
+    public LocalObjectStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+    }
+
+    public string Root => _root;
+    public string Description => $"local://{_root}";
+
+    public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root))
+            throw new StoreException(StoreErrorKind.NotFound, $"Directory '{_root}' does not exist.");
+        lock (_cursorLock)
+        {
+            if (_cursor is null || _cursorLastKey != startAfter)
+            {
+                _cursor?.Dispose();
+                _cursor = LocalTreeWalker.Walk(_root, startAfter).GetEnumerator();
+            }
+            var page = new List<ObjectInfo>(Math.Min(maxKeys, 1024));
+            try
+            {
+                while (page.Count < maxKeys)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!_cursor.MoveNext())
+                    {
+                        _cursor.Dispose();
+                        _cursor = null;
+                        _cursorLastKey = null;
+                        return Task.FromResult(new ObjectPage(page, null));
+                    }
+                    page.Add(_cursor.Current);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _cursor?.Dispose();
+                _cursor = null;
+                throw new StoreException(StoreErrorKind.Transient, $"Listing '{_root}' failed: {e.Message}", e);
+            }
+            _cursorLastKey = page[^1].Key;
+            return Task.FromResult(new ObjectPage(page, _cursorLastKey));
+        }
+    }
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(LocalKeyMapper.ToPath(_root, key));
+        return Task.FromResult(info.Exists ? new ObjectInfo(key, info.Length, info.LastWriteTimeUtc) : null);
+    }
+
+    public Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = LocalKeyMapper.ToPath(_root, key);
+        try
+        {
+            // No FileStream buffer: the copy loop reads in large blocks already.
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+            var info = new FileInfo(path);
+            return Task.FromResult(new ObjectReader(stream, new ObjectInfo(key, stream.Length, info.LastWriteTimeUtc)));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new StoreException(StoreErrorKind.NotFound, $"Object '{Printable.Key(key)}' does not exist in {Description} ({e.GetType().Name}).", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new StoreException(StoreErrorKind.AccessDenied, $"Object '{Printable.Key(key)}' in {Description} cannot be read: access denied.", e);
+        }
+        catch (IOException e)
+        {
+            throw new StoreException(StoreErrorKind.Other, $"Object '{Printable.Key(key)}' in {Description} cannot be read: {e.Message}", e);
+        }
+    }
+
+    public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken)
+    {
+        var path = LocalKeyMapper.ToPath(_root, key);
+        var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
+        var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
+        try
+        {
+            var crc = Crc64Xz.Create();
+            long written = 0;
+            await using (var file = CreateStagingFile(staging, temp))
+            {
+                if (length > 0) file.SetLength(length);
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+                try
+                {
+                    int n;
+                    while ((n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        crc.Append(buffer.AsSpan(0, n));
+                        await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                        written += n;
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
+                if (written != length) file.SetLength(written);
+            }
+            if (lastModified is { } mtime) File.SetLastWriteTimeUtc(temp, mtime.UtcDateTime);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temp, path, overwrite: true);
+            return new PutResult(written, crc.GetCurrentHashAsUInt64(), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            var kind = e is UnauthorizedAccessException ? StoreErrorKind.AccessDenied : StoreErrorKind.Other;
+            throw new StoreException(kind, $"Object '{Printable.Key(key)}' cannot be written to {Description}: {e.Message}", e);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(LocalKeyMapper.ToPath(_root, key));
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_cursorLock) _cursor?.Dispose();
+        // Leave no trace in the destination: the staging folder goes when it is empty.
+        try { Directory.Delete(Path.Combine(_root, LocalKeyMapper.StagingFolder), recursive: false); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return ValueTask.CompletedTask;
+    }
+
+    private static FileStream CreateStagingFile(string staging, string temp)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(staging);
+                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // Another agent removed the empty staging folder as it stopped; make it again.
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
