@@ -42,6 +42,7 @@ public sealed class AgentHost
         var registration = new AgentRegistration(name, _config.Address ?? GuessAddress(), Environment.MachineName,
             Environment.ProcessId, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
+        await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
 
@@ -93,6 +94,36 @@ public sealed class AgentHost
             Elapsed = clock.Elapsed,
             Cancelled = cancelled,
         };
+    }
+
+    /// <summary>
+    /// Leases are held under the agent's name, so a restarted agent first gives back what its
+    /// dead predecessor held. Two live agents with one name would steal each other's leases: refused.
+    /// </summary>
+    private async Task TakeOverNameAsync(AgentRegistration me, CancellationToken ct)
+    {
+        var previous = (await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false))
+            .FirstOrDefault(a => a.Name == me.Name);
+        if (previous is { IsAlive: true } && !IsSameOrDeadProcess(previous, me))
+            throw new MigrationException("AgentNameInUse", MigrationErrorKind.ResourceExists,
+                $"Agent name '{me.Name}' is in use by a live agent (process {previous.ProcessId} on {previous.HostName}); give each agent its own name.", me.Name);
+        if (previous is not null)
+            await _store.ReleaseAgentAsync(me.Name, ct).ConfigureAwait(false);
+    }
+
+    private static bool IsSameOrDeadProcess(AgentInfo previous, AgentRegistration me)
+    {
+        if (!string.Equals(previous.HostName, me.HostName, StringComparison.OrdinalIgnoreCase)) return false;
+        if (previous.ProcessId == me.ProcessId) return true;
+        try
+        {
+            using var process = Process.GetProcessById(previous.ProcessId);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
     }
 
     private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, ChannelWriter<WorkItem> writer, CancellationToken ct)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the test suites and prints one closing line with the totals: "N passed, N failed, N skipped".
+# Usage: build/test.sh [all|unit|pester]  (expects ./build.sh build to have run)
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RESULTS="$ROOT/out/test-results"
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.trx "$RESULTS"/pester.txt
+export NO_COLOR=1
+what="${1:-all}"
+status=0
+passed=0; failed=0; skipped=0
+
+if [ "$what" = all ] || [ "$what" = unit ]; then
+  dotnet test "$ROOT/tests/Unit" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=unit.trx" --results-directory "$RESULTS" || status=1
+  trx="$RESULTS/unit.trx"
+  if [ -f "$trx" ]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx")
+    get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+    echo "xunit: ${p:-0} passed, ${f:-0} failed"
+  else
+    echo "xunit: no results (build or run failure)"; failed=$((failed + 1)); status=1
+  fi
+fi
+
+if [ "$what" = all ] || [ "$what" = pester ]; then
+  "$ROOT/.tools/pwsh/pwsh" -NoProfile -NonInteractive -File "$ROOT/tests/Pester/Invoke-Tests.ps1" \
+    -ResultFile "$RESULTS/pester.txt" || status=1
+  if [ -f "$RESULTS/pester.txt" ]; then
+    read -r p f s < "$RESULTS/pester.txt"
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    echo "pester: $p passed, $f failed, $s skipped"
+  else
+    echo "pester: no results (import or run failure)"; failed=$((failed + 1)); status=1
+  fi
+fi
+
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
