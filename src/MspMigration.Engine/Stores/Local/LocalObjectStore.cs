@@ -98,6 +98,8 @@ public sealed class LocalObjectStore : IObjectStore
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
         var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
+        // A failure reading the source is the source's (often transient) failure, not this store's.
+        var sourceFailed = false;
         try
         {
             var crc = Crc64Xz.Create();
@@ -108,9 +110,19 @@ public sealed class LocalObjectStore : IObjectStore
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                 try
                 {
-                    int n;
-                    while ((n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    while (true)
                     {
+                        int n;
+                        try
+                        {
+                            n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            sourceFailed = true;
+                            throw;
+                        }
+                        if (n == 0) break;
                         crc.Append(buffer.AsSpan(0, n));
                         await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                         written += n;
@@ -127,7 +139,7 @@ public sealed class LocalObjectStore : IObjectStore
             File.Move(temp, path, overwrite: true);
             return new PutResult(written, crc.GetCurrentHashAsUInt64(), null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (!sourceFailed && e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             var kind = e is UnauthorizedAccessException ? StoreErrorKind.AccessDenied : StoreErrorKind.Other;
