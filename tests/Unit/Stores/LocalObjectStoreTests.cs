@@ -125,3 +125,24 @@ public sealed class LocalObjectStoreTests : IDisposable
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+public sealed class LocalStagingSweepTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("msp-sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Files_left_by_a_dead_writer_are_swept_and_a_live_writers_kept()
+    {
+        var staging = Directory.CreateDirectory(Path.Combine(_root, LocalKeyMapper.StagingFolder)).FullName;
+        var dead = Path.Combine(staging, "999999999-abc");
+        var live = Path.Combine(staging, $"{Environment.ProcessId}-def");
+        File.WriteAllText(dead, "half");
+        File.WriteAllText(live, "in progress");
+        await using var store = new LocalObjectStore(_root);
+        await store.PutAsync("k", new MemoryStream([1]), 1, null, null, CancellationToken.None);
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live));
+    }
+}

@@ -10,8 +10,14 @@ public class ObjectCopierTests
     private static PendingObject Item(MemoryStore source, string key) =>
         new(1, 1, key, source.Objects[key].Length, DateTimeOffset.UnixEpoch, null, null);
 
-    private static ObjectCopier Copier(MemoryStore source, MemoryStore destination, SameNamePolicy policy = SameNamePolicy.Overwrite, int attempts = 3) =>
-        new(source, destination, policy, attempts, baseDelay: TimeSpan.FromMilliseconds(1));
+    private sealed record Harness(ObjectCopier Copier, SameNamePolicy Policy)
+    {
+        public Task<ObjectOutcomeRecord> CopyAsync(PendingObject item, CancellationToken ct) =>
+            Copier.CopyAsync(item, Policy, DestinationState.Unknown, ct);
+    }
+
+    private static Harness Copier(MemoryStore source, MemoryStore destination, SameNamePolicy policy = SameNamePolicy.Overwrite, int attempts = 3) =>
+        new(new ObjectCopier(source, destination, attempts, baseDelay: TimeSpan.FromMilliseconds(1)), policy);
 
     [Fact]
     public async Task Copies_and_reports_size_and_crc()
