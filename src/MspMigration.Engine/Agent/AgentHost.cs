@@ -28,6 +28,7 @@ public sealed class AgentHost
     private readonly object _gate = new();
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
+    private int _liveAgents = 1;
 
     public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
     {
@@ -129,8 +130,6 @@ public sealed class AgentHost
 
     private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, ChannelWriter<WorkItem> writer, CancellationToken ct)
     {
-        var liveAgents = 1;
-        var agentsCountedAt = DateTimeOffset.MinValue;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -146,18 +145,12 @@ public sealed class AgentHost
                 await Task.Delay(_config.PollInterval, ct).ConfigureAwait(false);
                 continue;
             }
-            if (DateTimeOffset.UtcNow - agentsCountedAt > _config.HeartbeatInterval)
-            {
-                // Limits are for the whole cluster: each live agent takes an equal share.
-                liveAgents = Math.Max(1, (await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false)).Count(a => a.IsAlive));
-                agentsCountedAt = DateTimeOffset.UtcNow;
-            }
             var claimedAny = false;
             foreach (var task in tasks)
             {
                 var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
                 if (runtime is null) continue;
-                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, liveAgents);
+                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, Volatile.Read(ref _liveAgents));
                 if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
@@ -209,13 +202,38 @@ public sealed class AgentHost
     /// <summary>Every runtime sees its task as last read: pauses, limits and removals apply to work already queued.</summary>
     private void RefreshRuntimes(IReadOnlyList<MigrationTask> all)
     {
+        var live = Volatile.Read(ref _liveAgents);
         lock (_gate)
             foreach (var (id, runtime) in _runtimes)
             {
                 var fresh = all.FirstOrDefault(t => t.Id == id);
-                if (fresh is null) runtime.Removed = true;
-                else runtime.Task = fresh;
+                if (fresh is null)
+                {
+                    runtime.Removed = true;
+                    continue;
+                }
+                runtime.Task = fresh;
+                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, live);
             }
+    }
+
+    /// <summary>
+    /// Reads task settings on its own clock: the feed loop may wait a long time on a full queue,
+    /// and a pause or a new limit must not wait with it.
+    /// </summary>
+    private async Task RefreshSettingsAsync(CancellationToken ct)
+    {
+        try
+        {
+            // Limits are for the whole cluster: each live agent takes an equal share.
+            var agents = await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false);
+            Volatile.Write(ref _liveAgents, Math.Max(1, agents.Count(a => a.IsAlive)));
+            RefreshRuntimes(await _store.ListTasksAsync(ct).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _observer.Warning($"Reading task settings failed: {SecretRedactor.Redact(e.Message)}");
+        }
     }
 
     private async Task WorkerLoopAsync(ChannelReader<WorkItem> reader, JournalWriter journal, TransferLog transferLog, string name, CancellationToken ct)
@@ -361,9 +379,15 @@ public sealed class AgentHost
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
+        var settings = Stopwatch.StartNew();
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             _observer.Progress(Snapshot(clock));
+            if (settings.Elapsed >= _config.PollInterval)
+            {
+                settings.Restart();
+                await RefreshSettingsAsync(ct).ConfigureAwait(false);
+            }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
             last.Restart();
             try
