@@ -32,16 +32,18 @@ public sealed class MigrationService : IDisposable
         return new MigrationService(config, store);
     }
 
-    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken)
+    /// <param name="warning">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
+    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken, Action<string>? warning = null)
     {
         TaskNames.Validate(request.Name);
         var source = StoreLocation.Parse(request.Source, "Source");
         var destination = StoreLocation.Parse(request.Destination, "Destination");
-        StoreFactory.ValidateSource(source);
+        var warnings = StoreFactory.ValidateSource(source);
         StoreFactory.ValidateDestination(destination);
         if (source.Scheme == destination.Scheme && source.Bucket == destination.Bucket && source.Prefix == destination.Prefix)
             throw new MigrationException("SourceEqualsDestination", MigrationErrorKind.InvalidArgument,
                 $"The source and the destination are the same place ({source}).", request.Destination);
+        foreach (var w in warnings) warning?.Invoke(w);
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
             Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent));
         return await _store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);
