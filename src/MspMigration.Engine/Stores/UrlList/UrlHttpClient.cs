@@ -23,10 +23,9 @@ internal static class UrlHttpClient
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = ConnectTimeout,
-            // Redirects are followed between http(s) URLs only: the handler never follows one to
-            // another scheme, nor from https to http, and clears Authorization on every hop.
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 5,
+            // The handler would follow a redirect to ftp:// or file:// too, so the store follows
+            // redirects itself (RedirectPolicy), between http(s) URLs only.
+            AllowAutoRedirect = false,
             // The bytes are stored as served: a gzip body stays gzip, its Content-Encoding kept.
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,

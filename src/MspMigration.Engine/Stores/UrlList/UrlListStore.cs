@@ -89,6 +89,19 @@ public sealed class UrlListStore : IObjectStore
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, UrlListEntry entry, CancellationToken cancellationToken)
     {
         var (uri, credentials) = UrlText.SplitUserInfo(new Uri(entry.Url));
+        var first = uri;
+        for (var hop = 0; ; hop++)
+        {
+            var response = await SendOnceAsync(method, uri, RedirectPolicy.SameAuthority(first, uri) ? credentials : null, entry.Line, cancellationToken)
+                .ConfigureAwait(false);
+            if (hop >= RedirectPolicy.MaxRedirects || RedirectPolicy.Next(uri, response) is not { } next) return response;
+            response.Dispose();
+            uri = next;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri uri, string? credentials, int line, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method, uri);
         if (credentials is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
@@ -100,11 +113,11 @@ public sealed class UrlListStore : IObjectStore
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw HttpFailures.Timeout(method.Method, UrlText.Printable(uri), entry.Line, UrlHttpClient.ResponseTimeout);
+            throw HttpFailures.Timeout(method.Method, UrlText.Printable(uri), line, UrlHttpClient.ResponseTimeout);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw HttpFailures.FromException(method.Method, UrlText.Printable(uri), entry.Line, e);
+            throw HttpFailures.FromException(method.Method, UrlText.Printable(uri), line, e);
         }
     }
 
