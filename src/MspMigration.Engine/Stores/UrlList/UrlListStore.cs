@@ -15,7 +15,7 @@ public sealed class UrlListStore : IObjectStore
     private readonly string _stripPrefix;
     private readonly HttpClient _client;
     private readonly object _loadLock = new();
-    private UrlListIndex? _index;
+    private volatile UrlListIndex? _index;
     private DateTimeOffset _listTime;
 
     public UrlListStore(string listPath, string stripPrefix) : this(listPath, stripPrefix, UrlHttpClient.Shared) { }
@@ -143,6 +143,7 @@ public sealed class UrlListStore : IObjectStore
     /// <summary>Reads the list once; a failure is not cached, so a list put in place later is found.</summary>
     private UrlListIndex Index()
     {
+        if (_index is { } ready) return ready;
         lock (_loadLock)
         {
             if (_index is not null) return _index;
