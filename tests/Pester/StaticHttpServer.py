@@ -10,6 +10,12 @@ import sys
 import threading
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when agents open many at once.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
@@ -18,8 +24,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def main():
     root = sys.argv[1]
     max_seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 900
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=root))
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), functools.partial(QuietHandler, directory=root))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_address[1], flush=True)
     stdin_closed = threading.Event()

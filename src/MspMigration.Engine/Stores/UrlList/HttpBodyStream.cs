@@ -47,7 +47,7 @@ internal sealed class HttpBodyStream : Stream
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new StoreException(StoreErrorKind.Transient,
-                $"GET {_url} broke off after {_read} bytes: {e.Message} (URL list line {_line}).", e);
+                $"GET {_url} broke off after {_read} bytes: {HttpFailures.Reasons(e)} (URL list line {_line}).", e);
         }
     }
 

@@ -30,12 +30,24 @@ internal static class HttpFailures
 
     public static StoreException FromException(string method, string url, int line, Exception e) => e switch
     {
-        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } h =>
-            new StoreException(StoreErrorKind.Other, $"{method} {url} failed: TLS: {h.Message} (URL list line {line}).", e),
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
+            new StoreException(StoreErrorKind.Other, $"{method} {url} failed: TLS: {Reasons(e)} (URL list line {line}).", e),
         HttpRequestException or IOException =>
-            new StoreException(StoreErrorKind.Transient, $"{method} {url} failed: {e.Message} (URL list line {line}).", e),
-        _ => new StoreException(StoreErrorKind.Other, $"{method} {url} failed: {e.Message} (URL list line {line}).", e),
+            new StoreException(StoreErrorKind.Transient, $"{method} {url} failed: {Reasons(e)} (URL list line {line}).", e),
+        _ => new StoreException(StoreErrorKind.Other, $"{method} {url} failed: {Reasons(e)} (URL list line {line}).", e),
     };
+
+    /// <summary>
+    /// HttpClient's own message is often just "An error occurred while sending the request";
+    /// the cause (reset, refused, ended prematurely) is in the inner exceptions.
+    /// </summary>
+    public static string Reasons(Exception e)
+    {
+        var parts = new List<string>();
+        for (var x = e; x is not null && parts.Count < 4; x = x.InnerException)
+            if (!parts.Contains(x.Message)) parts.Add(x.Message);
+        return string.Join(": ", parts);
+    }
 
     public static StoreException Timeout(string method, string url, int line, TimeSpan after) =>
         new(StoreErrorKind.Transient, $"{method} {url} gave no response within {after.TotalSeconds:0} s (URL list line {line}).");

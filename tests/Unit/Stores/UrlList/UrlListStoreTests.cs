@@ -120,6 +120,15 @@ public sealed class UrlListStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Names_the_cause_hidden_in_inner_exceptions()
+    {
+        var failure = new HttpRequestException("An error occurred while sending the request.", new IOException("Connection reset by peer"));
+        await using var store = Store(List("http://h/k"), new FakeHttpHandler(_ => throw failure));
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync("k", CancellationToken.None));
+        Assert.Contains("Connection reset by peer", e.Message);
+    }
+
+    [Fact]
     public async Task Cancellation_is_not_a_timeout()
     {
         using var cts = new CancellationTokenSource();
