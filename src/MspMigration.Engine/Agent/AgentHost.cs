@@ -54,7 +54,7 @@ public sealed class AgentHost
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
             .ToArray();
-        var listing = new ListingRole(_store, name, _config.LeaseDuration, options, _observer);
+        var listing = new ListingRole(_store, name, _config, options, _observer);
         var cancelled = false;
         try
         {
@@ -304,14 +304,24 @@ public sealed class AgentHost
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
+        var previous = Snapshot(clock);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            _observer.Progress(Snapshot(clock));
+            var now = Snapshot(clock);
+            _observer.Progress(now);
             if (last.Elapsed < _config.HeartbeatInterval) continue;
+            // Throughput over the last heartbeat interval: what Get-MigrationAgent shows as recent.
+            var seconds = Math.Max(last.Elapsed.TotalSeconds, 0.001);
+            var beat = registration with
+            {
+                ObjectsPerSecond = (now.ObjectsDone - previous.ObjectsDone) / seconds,
+                BytesPerSecond = (now.BytesTransferred - previous.BytesTransferred) / seconds,
+            };
+            previous = now;
             last.Restart();
             try
             {
-                await _store.HeartbeatAsync(registration, _config.LeaseDuration, ct).ConfigureAwait(false);
+                await _store.HeartbeatAsync(beat, _config.LeaseDuration, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

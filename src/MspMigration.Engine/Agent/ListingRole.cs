@@ -1,3 +1,4 @@
+using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
 using MspMigration.Engine.Stores;
 
@@ -7,22 +8,22 @@ namespace MspMigration.Engine.Agent;
 /// The master's job for one task: list the source in pages, cut it into segments and store
 /// each segment together with the listing cursor, so a successor resumes where it stopped.
 /// </summary>
-internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan lease, AgentRunOptions options, IAgentObserver observer)
+internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, AgentRunOptions options, IAgentObserver observer)
 {
-    private const int PageSize = 1000;
+    private readonly int _segmentObjects = options.SegmentObjects ?? config.SegmentObjects;
 
     /// <summary>Lists as long as this agent holds the lease; returns true when the listing is complete.</summary>
     public async Task<bool> RunAsync(TaskRuntime runtime, CancellationToken cancellationToken)
     {
         var task = runtime.Task;
-        var acquired = await store.TryAcquireListingAsync(task.Id, agentName, lease, cancellationToken).ConfigureAwait(false);
+        var acquired = await store.TryAcquireListingAsync(task.Id, agentName, config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (acquired is null) return false;
         observer.Info(acquired.Cursor is null
             ? $"Listing {runtime.Source.Description} for task '{task.Name}'."
             : $"Resuming the listing of task '{task.Name}' after '{Printable.Key(acquired.Cursor)}'.");
 
         var cursor = acquired.Cursor;
-        var segment = new List<ObjectInfo>(options.SegmentObjects);
+        var segment = new List<ObjectInfo>(_segmentObjects);
         long segmentBytes = 0;
         var transientFailures = 0;
         while (true)
@@ -30,7 +31,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
             ObjectPage page;
             try
             {
-                page = await runtime.Source.ListAsync(cursor, PageSize, cancellationToken).ConfigureAwait(false);
+                page = await runtime.Source.ListAsync(cursor, config.ListPageSize, cancellationToken).ConfigureAwait(false);
                 transientFailures = 0;
             }
             catch (StoreException e) when (e.IsTransient && ++transientFailures < 5)
@@ -45,7 +46,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
                 var o = page.Objects[i];
                 segment.Add(o);
                 segmentBytes += o.Size;
-                var full = segment.Count >= options.SegmentObjects || segmentBytes >= options.SegmentBytes;
+                var full = segment.Count >= _segmentObjects || segmentBytes >= options.SegmentBytes;
                 if (full && !(last && i == page.Objects.Count - 1))
                 {
                     await store.AppendSegmentAsync(task.Id, agentName, segment, o.Key, false, cancellationToken).ConfigureAwait(false);
@@ -62,6 +63,8 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
             }
             // A partial segment is carried into the next page; its cursor is stored only with it.
             cursor = page.NextStartAfter;
+            if (config.ListingPageDelay > TimeSpan.Zero)
+                await Task.Delay(config.ListingPageDelay, cancellationToken).ConfigureAwait(false);
         }
     }
 }
