@@ -29,17 +29,33 @@ Describe 'Agents on a <Store> control plane, killed mid-task and mid-listing' -S
         $env:MSPMIGRATION_CONFIG = $ws.Config
         New-MigrationTask -Name a -Source "$($ws.Root)/src" -Destination "$($ws.Root)/dst" -MasterAgent master | Out-Null
 
-        $script = 'Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "$_" }'
+        # Each agent process starts at once but runs its agent only when told to (a file appears),
+        # so that "joining late" does not depend on how long a pwsh process takes to start.
         $agents = @{}
-        foreach ($name in 'master', 'w1') {
-            $agents[$name] = Start-PwshProcess -Workspace (Get-AgentWorkspace $ws $name) -Name $name -Script $script
+        foreach ($name in 'master', 'w1', 'w2') {
+            $agents[$name] = Start-PwshProcess -Workspace (Get-AgentWorkspace $ws $name) -Name $name -Script @"
+New-Item 'ready-$name' | Out-Null
+while (-not (Test-Path 'go-$name')) { Start-Sleep -Milliseconds 50 }
+Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
+"@
         }
+        Wait-Until -TimeoutSeconds 120 -Because 'the agent processes to start' {
+            @(Get-ChildItem "$($ws.Root)/ready-*").Count -eq 3 -or @($agents.Values | Where-Object HasExited).Count -gt 0
+        }
+        New-Item "$($ws.Root)/go-master", "$($ws.Root)/go-w1" | Out-Null
         Wait-Until -TimeoutSeconds 120 -Because 'task a to be under way' { (Get-MigrationStatus a).Succeeded -ge 200 }
 
         # A worker joining late takes segments without anyone restarting.
-        $agents['w2'] = Start-PwshProcess -Workspace (Get-AgentWorkspace $ws 'w2') -Name w2 -Script $script
+        New-Item "$($ws.Root)/go-w2" | Out-Null
         Wait-Until -TimeoutSeconds 120 -Because 'the late worker to copy objects of task a' {
-            @(Get-TransferLogEntries "$($ws.Root)/w2.transfers.log" | Where-Object Task -eq a).Count -ge 50
+            @(Get-TransferLogEntries "$($ws.Root)/w2.transfers.log" | Where-Object Task -eq a).Count -ge 50 -or
+            $agents['w2'].HasExited -or (Get-MigrationStatus a).State -ne 'Running'
+        }
+        if ($agents['w2'].HasExited -or (Get-MigrationStatus a).State -ne 'Running') {
+            $a = Get-MigrationStatus a | Select-Object State, StateReason, Total, Succeeded, SegmentsTotal, ListingComplete | ConvertTo-Json -Compress
+            foreach ($p in $agents.Values) { if (-not $p.HasExited) { $p.Kill($true) } }
+            $said = foreach ($name in $agents.Keys) { "--- ${name}: $($agents[$name].StdoutTask.Result) $($agents[$name].StderrTask.Result)" }
+            throw "The late worker did not get to work; task a: $a`n$($said -join "`n")"
         }
         $statusAtWorkerKill = Get-MigrationStatus a
         $w1Running = -not $agents['w1'].HasExited

@@ -84,7 +84,12 @@ public sealed class PostgresTaskStore : SqlTaskStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    protected override bool IsTransient(Exception error) => error is NpgsqlException { IsTransient: true };
+    /// <summary>
+    /// Serialization failures and deadlock victims only: the server rolled those back for sure. A
+    /// broken connection is not retried, since its commit may have happened.
+    /// </summary>
+    protected override bool IsTransient(Exception error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
     protected override Exception? Translate(Exception error) =>
         error is NpgsqlException or TimeoutException ? Unavailable(error) : null;
