@@ -88,7 +88,4 @@ public abstract class MasterTakeoverConformance : IDisposable
 public sealed class SqliteMasterTakeover() : MasterTakeoverConformance(new SqliteTestDatabase());
 
 [RequiresPostgres]
-public sealed class PostgresMasterTakeover : MasterTakeoverConformance
-{
-    public PostgresMasterTakeover() : base(TestDatabases.PostgresConnectionString is null ? new SqliteTestDatabase() : new PostgresTestDatabase()) { }
-}
+public sealed class PostgresMasterTakeover() : MasterTakeoverConformance(new PostgresTestDatabase());
