@@ -147,4 +147,94 @@ function Get-TransferLogKeys([Parameter(Mandatory)][string] $Path) {
     Get-Content -LiteralPath $Path | Where-Object { $_ } | ForEach-Object { ($_ -split "`t", 6)[5] | ConvertFrom-Json }
 }
 
+
+function Get-TransferLogEntries([Parameter(Mandatory)][string] $Path) {
+    # Every object written, as Agent, Task and Key (a key may repeat across tasks).
+    if (-not (Test-Path $Path)) { return @() }
+    Get-Content -LiteralPath $Path | Where-Object { $_ } | ForEach-Object {
+        $f = $_ -split "`t", 6
+        [pscustomobject]@{ Agent = $f[1]; Task = $f[2]; Key = ($f[5] | ConvertFrom-Json) }
+    }
+}
+
+function Get-TestPostgres {
+    # The test server from $env:MSPMIGRATION_TEST_PG (see tests/infra/postgres.sh), or $null.
+    if (-not $env:MSPMIGRATION_TEST_PG) { return $null }
+    $parts = @{}
+    foreach ($p in $env:MSPMIGRATION_TEST_PG -split ';') {
+        if ($p -match '^\s*([^=]+?)\s*=\s*(.*)$') { $parts[$Matches[1].ToLowerInvariant()] = $Matches[2] }
+    }
+    $psql = (Get-Command psql -ErrorAction SilentlyContinue)?.Source ?? '/usr/lib/postgresql/15/bin/psql'
+    [pscustomobject]@{
+        ConnectionString = $env:MSPMIGRATION_TEST_PG
+        Psql = $psql
+        Args = @('-h', $parts['host'], '-p', ($parts['port'] ?? '5432'), '-U', ($parts['username'] ?? $parts['user id'] ?? 'postgres'),
+                 '-d', ($parts['database'] ?? 'postgres'), '-v', 'ON_ERROR_STOP=1', '-qAt')
+    }
+}
+
+function Invoke-TestPostgres([Parameter(Mandatory)][string] $Sql) {
+    $pg = Get-TestPostgres
+    $out = & $pg.Psql @($pg.Args) -c $Sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "psql failed: $out" }
+    $out
+}
+
+function New-ClusterWorkspace {
+    # A workspace shared by several agents: one agent.toml per agent (its own name and transfer
+    # log) plus agent.toml for the test's own cmdlets, all naming one control plane: a SQLite file
+    # in the workspace, or a fresh schema of the test PostgreSQL server.
+    param(
+        [Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Store,
+        [Parameter(Mandatory)][string[]] $Agents,
+        [int] $Concurrency = 4,
+        [string] $AgentSettings = '',
+        [string] $Testing = ''
+    )
+    $ws = New-TestWorkspace
+    $schema = $null
+    if ($Store -eq 'postgres') {
+        $schema = 'p_' + [Guid]::NewGuid().ToString('N').Substring(0, 12)
+        Invoke-TestPostgres "CREATE SCHEMA $schema" | Out-Null
+        $controlPlane = "postgres = `"$((Get-TestPostgres).ConnectionString);Search Path=$schema`"`npassword_env = `"PGPASSWORD`""
+    } else {
+        $controlPlane = 'sqlite = "controlplane.db"'
+    }
+    foreach ($name in @('operator') + $Agents) {
+        $file = if ($name -eq 'operator') { 'agent.toml' } else { "$name.toml" }
+        @"
+[agent]
+name = "$name"
+concurrency = $Concurrency
+heartbeat_seconds = 1
+poll_seconds = 1
+transfer_log = "$name.transfers.log"
+$AgentSettings
+
+[testing]
+$Testing
+
+[control_plane]
+$controlPlane
+"@ | Set-Content -Path (Join-Path $ws.Root $file)
+    }
+    $ws | Add-Member -NotePropertyName Schema -NotePropertyValue $schema
+    $ws | Add-Member -NotePropertyName Agents -NotePropertyValue $Agents
+    $ws
+}
+
+function Get-AgentWorkspace([Parameter(Mandatory)] $Workspace, [Parameter(Mandatory)][string] $Agent) {
+    # The same workspace seen through one agent's configuration, for Start-PwshProcess.
+    [pscustomobject]@{
+        Root = $Workspace.Root; Source = $Workspace.Source; Destination = $Workspace.Destination
+        Config = Join-Path $Workspace.Root "$Agent.toml"; TransferLog = Join-Path $Workspace.Root "$Agent.transfers.log"
+    }
+}
+
+function Remove-ClusterWorkspace($Workspace) {
+    if (-not $Workspace) { return }
+    if ($Workspace.Schema) { Invoke-TestPostgres "DROP SCHEMA IF EXISTS $($Workspace.Schema) CASCADE" | Out-Null }
+    Remove-TestWorkspace $Workspace
+}
+
 Export-ModuleMember -Function *

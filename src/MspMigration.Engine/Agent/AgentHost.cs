@@ -28,7 +28,6 @@ public sealed class AgentHost
     private readonly object _gate = new();
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
-    private int _liveAgents = 1;
 
     public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
     {
@@ -56,7 +55,7 @@ public sealed class AgentHost
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
             .ToArray();
-        var listing = new ListingRole(_store, name, _config.LeaseDuration, options, _observer);
+        var listing = new ListingRole(_store, name, _config, options, _observer);
         var cancelled = false;
         try
         {
@@ -133,9 +132,7 @@ public sealed class AgentHost
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var all = await _store.ListTasksAsync(ct).ConfigureAwait(false);
-            RefreshRuntimes(all);
-            var tasks = all
+            var tasks = (await _store.ListTasksAsync(ct).ConfigureAwait(false))
                 .Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running)
                 .Where(t => options.TaskNames.Count == 0 || options.TaskNames.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
                 .ToList();
@@ -150,7 +147,7 @@ public sealed class AgentHost
             {
                 var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
                 if (runtime is null) continue;
-                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, Volatile.Read(ref _liveAgents));
+                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, runtime.Share);
                 if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
@@ -199,36 +196,30 @@ public sealed class AgentHost
         }
     }
 
-    /// <summary>Every runtime sees its task as last read: pauses, limits and removals apply to work already queued.</summary>
-    private void RefreshRuntimes(IReadOnlyList<MigrationTask> all)
-    {
-        var live = Volatile.Read(ref _liveAgents);
-        lock (_gate)
-            foreach (var (id, runtime) in _runtimes)
-            {
-                var fresh = all.FirstOrDefault(t => t.Id == id);
-                if (fresh is null)
-                {
-                    runtime.Removed = true;
-                    continue;
-                }
-                runtime.Task = fresh;
-                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, live);
-            }
-    }
-
     /// <summary>
     /// Reads task settings on its own clock: the feed loop may wait a long time on a full queue,
-    /// and a pause or a new limit must not wait with it.
+    /// and a pause, a removal or a new limit must not wait with it.
     /// </summary>
     private async Task RefreshSettingsAsync(CancellationToken ct)
     {
         try
         {
-            // Limits are for the whole cluster: each live agent takes an equal share.
-            var agents = await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false);
-            Volatile.Write(ref _liveAgents, Math.Max(1, agents.Count(a => a.IsAlive)));
-            RefreshRuntimes(await _store.ListTasksAsync(ct).ConfigureAwait(false));
+            var all = await _store.ListTasksAsync(ct).ConfigureAwait(false);
+            List<TaskRuntime> runtimes;
+            lock (_gate) runtimes = [.. _runtimes.Values];
+            foreach (var runtime in runtimes)
+            {
+                var fresh = all.FirstOrDefault(t => t.Id == runtime.Task.Id);
+                if (fresh is null)
+                {
+                    runtime.Removed = true;
+                    continue;
+                }
+                // Limits are for the whole cluster: each agent working on the task takes an equal share.
+                runtime.Share = await _store.CountWorkingAgentsAsync(fresh.Id, _config.LeaseDuration, ct).ConfigureAwait(false);
+                runtime.Task = fresh;
+                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, runtime.Share);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -380,19 +371,29 @@ public sealed class AgentHost
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
         var settings = Stopwatch.StartNew();
+        var previous = Snapshot(clock);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            _observer.Progress(Snapshot(clock));
+            var now = Snapshot(clock);
+            _observer.Progress(now);
             if (settings.Elapsed >= _config.PollInterval)
             {
                 settings.Restart();
                 await RefreshSettingsAsync(ct).ConfigureAwait(false);
             }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
+            // Throughput over the last heartbeat interval: what Get-MigrationAgent shows as recent.
+            var seconds = Math.Max(last.Elapsed.TotalSeconds, 0.001);
+            var beat = registration with
+            {
+                ObjectsPerSecond = (now.ObjectsDone - previous.ObjectsDone) / seconds,
+                BytesPerSecond = (now.BytesTransferred - previous.BytesTransferred) / seconds,
+            };
+            previous = now;
             last.Restart();
             try
             {
-                await _store.HeartbeatAsync(registration, _config.LeaseDuration, ct).ConfigureAwait(false);
+                await _store.HeartbeatAsync(beat, _config.LeaseDuration, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
