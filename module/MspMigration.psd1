@@ -16,6 +16,7 @@
         'Get-MigrationStatus'
         'Export-FailedObjects'
         'Get-MigrationAgent'
+        'Test-MigrationEndpoint'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

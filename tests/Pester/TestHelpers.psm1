@@ -147,4 +147,79 @@ function Get-TransferLogKeys([Parameter(Mandatory)][string] $Path) {
     Get-Content -LiteralPath $Path | Where-Object { $_ } | ForEach-Object { ($_ -split "`t", 6)[5] | ConvertFrom-Json }
 }
 
+# --- s3rver: a real S3-compatible server (npm) for the integration tests -------------------------
+
+$script:VHostDomain = 'mspmigration.test'
+
+function Get-FreeTcpPort {
+    $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+    $port
+}
+
+function Test-VHostResolution {
+    # Virtual-hosted tests need the bucket host names of tests/infra/hosts.sh to resolve.
+    try { [Net.Dns]::GetHostAddresses("vhost-src.s3.$script:VHostDomain").Count -gt 0 } catch { $false }
+}
+
+function Start-S3rver {
+    # Starts s3rver on a free port with the given buckets; returns an object for Stop-S3rver.
+    param([Parameter(Mandatory)][string[]] $Bucket, [switch] $NoVHost)
+    $js = "$script:RepoRoot/tests/infra/node_modules/s3rver/bin/s3rver.js"
+    if (-not (Test-Path $js)) { throw "s3rver is not installed: run 'npm ci' in tests/infra" }
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("s3rver-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    for ($try = 0; ; $try++) {
+        $port = Get-FreeTcpPort
+        $psi = [Diagnostics.ProcessStartInfo]::new('node')
+        $argv = @($js, '-d', $dir, '-a', '127.0.0.1', '-p', "$port", '--silent', '--service-endpoint', $script:VHostDomain)
+        if ($NoVHost) { $argv += '--no-vhost-buckets' }
+        foreach ($b in $Bucket) { $argv += @('--configure-bucket', $b) }
+        foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
+        # Without the legacy provider, paged listings answer HTTP 500 on Node 20.
+        $psi.Environment['NODE_OPTIONS'] = '--openssl-legacy-provider'
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $p = [Diagnostics.Process]::Start($psi)
+        $null = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        $up = $false
+        while (-not $p.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); $up = $true; break } catch { Start-Sleep -Milliseconds 100 }
+        }
+        if ($up) { break }
+        if (-not $p.HasExited) { $p.Kill() }
+        if ($try -ge 2) { throw "s3rver did not start: $($err.Result)" }
+    }
+    [pscustomobject]@{
+        Process = $p; Port = $port; Directory = $dir
+        Endpoint = "http://127.0.0.1:$port"
+        VHostEndpoint = "http://s3.$($script:VHostDomain):$port"
+    }
+}
+
+function Stop-S3rver($Server) {
+    if (-not $Server) { return }
+    if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit(5000) | Out-Null }
+    Remove-Item -Recurse -Force $Server.Directory -ErrorAction SilentlyContinue
+}
+
+function Invoke-Rclone {
+    # rclone against s3rver, configured by environment only; AWS_CA_BUNDLE breaks it.
+    param([Parameter(Mandatory)][string[]] $Arguments)
+    $saved = $env:AWS_CA_BUNDLE
+    try {
+        Remove-Item Env:AWS_CA_BUNDLE -ErrorAction SilentlyContinue
+        $out = & rclone @Arguments 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+    } finally {
+        if ($null -ne $saved) { $env:AWS_CA_BUNDLE = $saved }
+    }
+}
+
+function Get-RcloneRemote([Parameter(Mandatory)] $Server) {
+    # An on-the-fly rclone remote for one s3rver (path-style).
+    ":s3,provider=Other,env_auth=false,access_key_id=S3RVER,secret_access_key=S3RVER,endpoint='$($Server.Endpoint)',force_path_style=true:"
+}
+
 Export-ModuleMember -Function *

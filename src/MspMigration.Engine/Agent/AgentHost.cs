@@ -44,6 +44,7 @@ public sealed class AgentHost
         var clock = Stopwatch.StartNew();
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in _config.Warnings) _observer.Warning(warning);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -26,6 +26,11 @@ public static class S3ErrorMapper
     public static StoreException Map(Exception e, string where, string operation)
     {
         if (e is StoreException s) return s;
+        // An unknown host will not appear by retrying: say which setting to check.
+        if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
+            return new(StoreErrorKind.Other, Message(operation, where, "the service's host name does not resolve; check the region, endpoint and internal settings of the credential profile"), e);
+        if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e);
         switch (e)
         {
             case AmazonServiceException service:
@@ -64,6 +69,13 @@ public static class S3ErrorMapper
             default:
                 return new(StoreErrorKind.Other, Message(operation, where, $"{e.GetType().Name}: {Redacted(e.Message)}"), e);
         }
+    }
+
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is T t) return t;
+        return null;
     }
 
     private static bool IsNetwork(Exception e) =>
