@@ -159,7 +159,7 @@ function Get-FreeTcpPort {
 
 function Test-VHostResolution {
     # Virtual-hosted tests need the bucket host names of tests/infra/hosts.sh to resolve.
-    try { [Net.Dns]::GetHostAddresses("vhost-src.s3.$script:VHostDomain").Count -gt 0 } catch { $false }
+    try { [Net.Dns]::GetHostAddresses("src-bucket.s3.$script:VHostDomain").Count -gt 0 } catch { $false }
 }
 
 function Start-S3rver {
@@ -215,6 +215,44 @@ function Invoke-Rclone {
     } finally {
         if ($null -ne $saved) { $env:AWS_CA_BUNDLE = $saved }
     }
+}
+
+function ConvertTo-S3Path([Parameter(Mandatory)][string] $Key) {
+    # Each key segment percent-encoded; '/' kept, so a trailing '/' stays part of the key.
+    ($Key -split '/', -1 | ForEach-Object { [Uri]::EscapeDataString($_) }) -join '/'
+}
+
+function Add-S3Object {
+    # Writes one object with a plain HTTP PUT (s3rver accepts unsigned requests), independently
+    # of the module under test; -Metadata becomes x-amz-meta-* headers.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [Parameter(Mandatory)][string] $Key,
+        [byte[]] $Body = @(), [string] $ContentType = 'application/octet-stream', [hashtable] $Metadata = @{}, [hashtable] $Headers = @{})
+    $h = @{}
+    foreach ($k in $Metadata.Keys) { $h["x-amz-meta-$k"] = $Metadata[$k] }
+    foreach ($k in $Headers.Keys) { $h[$k] = $Headers[$k] }
+    Invoke-WebRequest -Method Put -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)" -Body $Body -ContentType $ContentType `
+        -Headers $h -SkipHeaderValidation | Out-Null
+}
+
+function Get-S3ObjectHeaders {
+    # HEAD of one object: its response headers, or $null when it does not exist.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [Parameter(Mandatory)][string] $Key)
+    try { (Invoke-WebRequest -Method Head -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)").Headers } catch { $null }
+}
+
+function Get-S3Keys {
+    # Every key of a bucket (under a prefix), listed flat with plain HTTP ListObjectsV2.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [string] $Prefix = '')
+    $keys = [Collections.Generic.List[string]]::new()
+    $after = ''
+    do {
+        $uri = "$($Server.Endpoint)/$Bucket/?list-type=2&prefix=$([Uri]::EscapeDataString($Prefix))&start-after=$([Uri]::EscapeDataString($after))"
+        [xml] $x = (Invoke-WebRequest -Uri $uri).Content
+        $page = @($x.ListBucketResult.Contents | Where-Object { $_ } | ForEach-Object { $_.Key })
+        $keys.AddRange([string[]] $page)
+        if ($page.Count) { $after = $page[-1] }
+    } while ($x.ListBucketResult.IsTruncated -eq 'true' -and $page.Count)
+    , $keys.ToArray()
 }
 
 function Get-RcloneRemote([Parameter(Mandatory)] $Server) {

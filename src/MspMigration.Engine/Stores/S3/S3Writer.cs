@@ -184,9 +184,10 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
                 if (upload.Key == fullKey)
                     await AbortAsync(fullKey, upload.UploadId).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Not every S3-compatible service lists uploads; a lifecycle rule is the fallback.
+            // Best effort: not every S3-compatible service lists uploads; a lifecycle rule that
+            // aborts incomplete uploads is the fallback (see docs/architecture.md).
         }
     }
 
