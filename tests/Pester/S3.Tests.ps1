@@ -201,9 +201,15 @@ Describe 'Injected faults: 503s, delays and reset connections' -Tag S3 -Skip:(-n
         $run = Invoke-Pwsh -Workspace $ws -Name run -TimeoutSeconds 600 -Script @'
 $env:MSPMIGRATION_FAULT_RATE = '0.2'
 New-MigrationTask -Name faults -Source s3://src-bucket/ -SourceProfile src -Destination s3://dst-faults/ -DestinationProfile dst | Out-Null
-$null = Start-MigrationAgent -ExitWhenIdle -WarningAction SilentlyContinue
+$null = Start-MigrationAgent -ExitWhenIdle 3>&1 | Out-String | Set-Content agent-messages.txt
 Get-MigrationStatus -Name faults | ConvertTo-Json -Compress -EnumsAsStrings
 '@
+        $messages = Get-Content -Raw (Join-Path $ws.Root 'agent-messages.txt')
+        Write-Host (($messages -split "`n") -match 'Fault injection')
+    }
+
+    It 'really injected each kind of fault' {
+        $messages | Should -Match 'Fault injection \(MSPMIGRATION_FAULT_RATE\) was on: [1-9]\d* responses replaced by 503 SlowDown, [1-9]\d* connections reset, [1-9]\d* requests delayed'
     }
     AfterAll { Remove-TestWorkspace $ws }
 

@@ -18,8 +18,11 @@ public sealed class S3ResponseHeaders
     private void OnResponse(object sender, ResponseEventArgs e)
     {
         if (e is WebServiceResponseEventArgs web && web.Request is { } request && web.ResponseHeaders is { } headers)
-            _byRequest.AddOrUpdate(request, new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase));
+            Record(request, headers);
     }
+
+    internal void Record(AmazonWebServiceRequest request, IDictionary<string, string> headers) =>
+        _byRequest.AddOrUpdate(request, new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase));
 
     public string? Get(AmazonWebServiceRequest request, string? header)
     {
