@@ -46,6 +46,13 @@ public class S3StoreSettingsTests
     }
 
     [Fact]
+    public void A_profile_for_another_vendor_is_refused()
+    {
+        var e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(S3Vendor.Cos, Profile(("type", "oss"), ("region", "x")), NoEnvironment));
+        Assert.Equal("p.type", e.Target);
+    }
+
+    [Fact]
     public void Generic_s3_needs_an_endpoint()
     {
         var e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(S3Vendor.Generic, Profile(), NoEnvironment));

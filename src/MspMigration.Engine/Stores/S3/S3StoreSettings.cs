@@ -52,6 +52,9 @@ public sealed class S3StoreSettings
                     throw Invalid(profileName, key, $"is not a known setting; known settings: {string.Join(", ", KnownSettings)}");
             if (profile.Get("type") is { } type && S3Vendor.ForScheme(type) is null)
                 throw Invalid(profileName, "type", $"must be oss, cos or s3, not '{type}'");
+            // A profile made for one vendor and used for another would sign for the wrong service.
+            if (profile.Get("type") is { } t && !string.Equals(t, vendor.Scheme, StringComparison.OrdinalIgnoreCase))
+                throw Invalid(profileName, "type", $"is '{t}', but the store is {vendor.Scheme}:// ({vendor.DisplayName})");
         }
 
         string? Get(params string[] names)
