@@ -20,6 +20,7 @@ public sealed class LocalObjectStore : IObjectStore
     public LocalObjectStore(string root)
     {
         _root = Path.GetFullPath(root);
+        StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
     }
 
     public string Root => _root;
@@ -97,7 +98,7 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
-        var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
+        var temp = Path.Combine(staging, StagingNames.NewName());
         try
         {
             var crc = Crc64Xz.Create();
@@ -149,6 +150,7 @@ public sealed class LocalObjectStore : IObjectStore
     public ValueTask DisposeAsync()
     {
         lock (_cursorLock) _cursor?.Dispose();
+        StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
         // Leave no trace in the destination: the staging folder goes when it is empty.
         try { Directory.Delete(Path.Combine(_root, LocalKeyMapper.StagingFolder), recursive: false); }
         catch (IOException) { }
