@@ -257,6 +257,8 @@ New-MigrationTask -Name denied-env -Source s3://src-bucket/odd/ -SourceProfile s
 `$null = Start-MigrationAgent -ExitWhenIdle -Verbose 4>&1 3>&1 | Out-String | Set-Content agent-messages.txt
 Get-MigrationTask denied, denied-env | Export-FailedObjects -Path failed.csv
 Get-MigrationTask denied | Export-FailedObjects | ConvertTo-Json -Compress | Set-Content failed.json
+`$aws = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.Core' }
+@{ AwsLoadContexts = @(`$aws | ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }) } | ConvertTo-Json -Compress
 "@
         $results = @(Get-JsonLines $run.Output)
     }
@@ -290,6 +292,11 @@ Get-MigrationTask denied | Export-FailedObjects | ConvertTo-Json -Compress | Set
         $csv.Count | Should -Be (2 * ($OddKeys.Count + 2))
         $csv[0].Error | Should -Match 'credentials were rejected'
         $csv[0].Error | Should -Not -Match 'gave up after'
+    }
+
+    It 'loads AWSSDK in the engine''s own load context, not the session''s' {
+        $alc = $results | Where-Object { $_.PSObject.Properties['AwsLoadContexts'] }
+        @($alc.AwsLoadContexts) | Should -Be @('MspMigration.Engine')
     }
 
     It 'warns that agent.toml is world-readable' {
