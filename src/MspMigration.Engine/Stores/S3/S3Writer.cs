@@ -8,7 +8,7 @@ namespace MspMigration.Engine.Stores.S3;
 /// <summary>
 /// Writes an object from a forward-only stream without temporary files: a single PUT up to the
 /// multipart threshold, above it a multipart upload whose parts are read in turn and uploaded in
-/// parallel from pooled buffers (memory: part size x (part concurrency + 1) per object). Each
+/// parallel from pooled buffers (memory: at most part size x part concurrency per object). Each
 /// body is buffered so a retry can resend it, and carries Content-MD5 so the service rejects a
 /// body damaged in transit; a returned MD5 ETag is compared too.
 /// </summary>
