@@ -223,6 +223,33 @@ Get-MigrationStatus -Name faults | ConvertTo-Json -Compress -EnumsAsStrings
     It 'marks nothing succeeded that is not byte-identical' {
         Assert-SameObjects 'src-bucket' 'dst-faults' (Get-RcloneRemote $Dst)
     }
+
+    It 'fails a multipart object that cannot get through, saying why' {
+        # Every request faulted and no retry: the object must fail with the service's reason,
+        # not with the cancellation of its other parts.
+        [IO.File]::WriteAllBytes((Join-Path $ws.Source 'forty.bin'), [byte[]]::new(40MB))
+        Add-Content -Path $ws.Config -Value @"
+
+[profiles.dst-fragile]
+type = "s3"
+endpoint = "$($Dst.Endpoint)"
+force_path_style = true
+access_key_id = "S3RVER"
+secret_access_key = "S3RVER"
+max_attempts = 1
+"@
+        $r = Invoke-Pwsh -Workspace $ws -Name fragile -TimeoutSeconds 120 -Script @'
+$env:MSPMIGRATION_FAULT_RATE = '1'
+New-MigrationTask -Name fragile -Source ./src -Destination s3://dst-faults/fragile/ -DestinationProfile dst-fragile | Out-Null
+$null = Start-MigrationAgent -ExitWhenIdle -TaskName fragile -WarningAction SilentlyContinue
+Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
+'@
+        $failed = Get-JsonLines $r.Output
+        $failed.Key | Should -Be 'forty.bin'
+        $failed.Error | Should -Match 'busy or failing|network error'
+        $failed.Error | Should -Not -Match 'cancel'
+        Get-S3ObjectHeaders -Server $Dst -Bucket dst-faults -Key 'fragile/forty.bin' | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Test-MigrationEndpoint and secrets' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {

@@ -128,11 +128,15 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
             var crc = headers.Crc64(sent!, settings.Vendor) ?? headers.Crc64(head, settings.Vendor);
             return new PutResult(stored.ContentLength, crc, stored.ETag);
         }
-        catch
+        catch (Exception e)
         {
             await failFast.CancelAsync().ConfigureAwait(false);
-            try { await Task.WhenAll(uploads).ConfigureAwait(false); } catch { /* the first failure is the one reported */ }
+            try { await Task.WhenAll(uploads).ConfigureAwait(false); } catch { /* reported below */ }
             await AbortAsync(fullKey, uploadId).ConfigureAwait(false);
+            // A failed part cancels the reading loop; report the part's failure, not that cancellation.
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && uploads.FirstOrDefault(t => t.IsFaulted && t.Exception?.InnerException is not OperationCanceledException) is { } failed)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
             throw;
         }
     }
