@@ -22,7 +22,7 @@ BeforeAll {
     Add-S3Object -Server $Src -Bucket src-bucket -Key 'odd/empty' -Body @()
     Add-S3Object -Server $Src -Bucket src-bucket -Key 'odd/meta.html' -Body ([Text.Encoding]::UTF8.GetBytes('<p>x</p>')) `
         -ContentType 'text/html; charset=utf-8' -Metadata @{ owner = 'team-a'; 'build-id' = '42' } `
-        -Headers @{ 'Cache-Control' = 'max-age=60'; 'Content-Disposition' = 'attachment; filename="m.html"' }
+        -Headers @{ 'Cache-Control' = 'max-age=60'; 'Content-Disposition' = 'attachment; filename="m.html"'; 'Expires' = 'Thu, 01 Jan 2037 00:00:00 GMT' }
 
     # Several thousand objects (three listing pages of 1,000), zero-byte ones among them.
     $seed = Join-Path ([IO.Path]::GetTempPath()) ("seed-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -140,11 +140,12 @@ Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
         ($dstKeys | Where-Object { $_.StartsWith('odd/seg1') }).Length | Should -Be 1004
     }
 
-    It 'carries content type, cache control, disposition and user metadata' {
+    It 'carries content type, cache control, disposition, expiry and user metadata' {
         $h = Get-S3ObjectHeaders -Server $Dst -Bucket dst-cos-1250000000 -Key 'copy/odd/meta.html'
         "$($h['Content-Type'])" | Should -Be 'text/html; charset=utf-8'
         "$($h['Cache-Control'])" | Should -Be 'max-age=60'
         "$($h['Content-Disposition'])" | Should -Be 'attachment; filename="m.html"'
+        "$($h['Expires'])" | Should -Be 'Thu, 01 Jan 2037 00:00:00 GMT'
         "$($h['x-amz-meta-owner'])" | Should -Be 'team-a'
         "$($h['x-amz-meta-build-id'])" | Should -Be '42'
     }

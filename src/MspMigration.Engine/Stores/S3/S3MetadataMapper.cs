@@ -7,7 +7,7 @@ internal static class S3MetadataMapper
 {
     private const string UserPrefix = "x-amz-meta-";
 
-    public static ObjectMetadata FromResponse(HeadersCollection headers, MetadataCollection? metadata, string? storageClass)
+    public static ObjectMetadata FromResponse(HeadersCollection headers, MetadataCollection? metadata, string? expires, string? storageClass)
     {
         var result = new ObjectMetadata
         {
@@ -15,7 +15,8 @@ internal static class S3MetadataMapper
             CacheControl = Blank(headers.CacheControl),
             ContentDisposition = Blank(headers.ContentDisposition),
             ContentEncoding = Blank(headers.ContentEncoding),
-            Expires = Blank(headers["Expires"]),
+            // The SDK keeps Expires out of Headers when it parses a response.
+            Expires = Blank(expires) ?? Blank(headers["Expires"]),
             StorageClass = S3StorageClasses.Normalize(storageClass),
         };
         if (metadata is not null)

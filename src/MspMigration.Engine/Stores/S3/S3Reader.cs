@@ -34,7 +34,7 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
             ct => client.GetObjectAsync(request, ct), cancellationToken).ConfigureAwait(false);
         var info = new ObjectInfo(key, response.ContentLength, S3Lister.ToOffset(response.LastModified), response.ETag,
             headers.Crc64(request, vendor));
-        var metadata = S3MetadataMapper.FromResponse(response.Headers, response.Metadata, response.StorageClass?.Value);
+        var metadata = S3MetadataMapper.FromResponse(response.Headers, response.Metadata, response.ExpiresString, response.StorageClass?.Value);
         return new ObjectReader(new ResponseStream(response), info, metadata);
     }
 
