@@ -20,6 +20,8 @@ BeforeAll {
         Add-S3Object -Server $Src -Bucket src-bucket -Key "odd/$k" -Body ([Text.Encoding]::UTF8.GetBytes("content of $k"))
     }
     Add-S3Object -Server $Src -Bucket src-bucket -Key 'odd/empty' -Body @()
+    Add-S3Object -Server $Src -Bucket src-bucket -Key 'odd/cold.txt' -Body ([byte[]](1, 2)) -Headers @{ 'x-amz-storage-class' = 'STANDARD_IA' }
+    $script:OddCount = $OddKeys.Count + 3
     Add-S3Object -Server $Src -Bucket src-bucket -Key 'odd/meta.html' -Body ([Text.Encoding]::UTF8.GetBytes('<p>x</p>')) `
         -ContentType 'text/html; charset=utf-8' -Metadata @{ owner = 'team-a'; 'build-id' = '42' } `
         -Headers @{ 'Cache-Control' = 'max-age=60'; 'Content-Disposition' = 'attachment; filename="m.html"'; 'Expires' = 'Thu, 01 Jan 2037 00:00:00 GMT' }
@@ -75,6 +77,7 @@ type = "cos"
 endpoint = "$($Dst.Endpoint)"
 region = "ap-guangzhou"
 force_path_style = true
+storage_class = "IA"
 secret_id = "S3RVER"
 secret_key = "S3RVER"
 "@
@@ -150,6 +153,10 @@ Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
         "$($h['x-amz-meta-build-id'])" | Should -Be '42'
     }
 
+    It 'writes the storage class the destination profile asks for' {
+        "$((Get-S3ObjectHeaders -Server $Dst -Bucket dst-cos-1250000000 -Key 'copy/odd/meta.html')['x-amz-storage-class'])" | Should -Be 'STANDARD_IA'
+    }
+
     It 'copies zero-byte objects and the 100 MiB object, the latter through multipart' {
         "$((Get-S3ObjectHeaders -Server $Dst -Bucket dst-cos-1250000000 -Key 'copy/odd/empty')['Content-Length'])" | Should -Be '0'
         $h = Get-S3ObjectHeaders -Server $Dst -Bucket dst-cos-1250000000 -Key 'copy/big/100MiB.bin'
@@ -183,7 +190,7 @@ Get-MigrationStatus -Name vhost | ConvertTo-Json -Compress -EnumsAsStrings
         $run.ExitCode | Should -Be 0 -Because $run.Error
         $status = Get-JsonLines $run.Output | Select-Object -Last 1
         $status.State | Should -Be 'Completed'
-        $status.Succeeded | Should -Be ($OddKeys.Count + 2)
+        $status.Succeeded | Should -Be $OddCount
     }
 
     It 'leaves the destination byte-identical to the source, as rclone sees it' {
@@ -192,6 +199,11 @@ Get-MigrationStatus -Name vhost | ConvertTo-Json -Compress -EnumsAsStrings
         $srcKeys = Get-S3Keys -Server $Src -Bucket src-bucket -Prefix 'odd/' | ForEach-Object { $_.Substring(4) }
         $dstKeys = Get-S3Keys -Server $Dst -Bucket dst-vhost -Prefix 'v/' | ForEach-Object { $_.Substring(2) }
         Compare-Object $srcKeys $dstKeys -CaseSensitive | Should -BeNullOrEmpty
+    }
+
+    It 'carries the source storage class' {
+        if (-not $resolves) { Set-ItResult -Skipped -Because 'the bucket host names do not resolve' }
+        "$((Get-S3ObjectHeaders -Server $Dst -Bucket dst-vhost -Key 'v/cold.txt')['x-amz-storage-class'])" | Should -Be 'STANDARD_IA'
     }
 }
 
@@ -317,7 +329,7 @@ Get-MigrationTask denied | Export-FailedObjects | ConvertTo-Json -Compress | Set
 
     It 'fails objects fast with a clear reason when the destination refuses the credentials' {
         $csv = Import-Csv (Join-Path $ws.Root 'failed.csv')
-        $csv.Count | Should -Be (2 * ($OddKeys.Count + 2))
+        $csv.Count | Should -Be (2 * $OddCount)
         $csv[0].Error | Should -Match 'credentials were rejected'
         $csv[0].Error | Should -Not -Match 'gave up after'
     }
