@@ -45,6 +45,7 @@ public sealed class AgentHost
         var clock = Stopwatch.StartNew();
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in _config.Warnings) _observer.Warning(warning);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,6 +84,7 @@ public sealed class AgentHost
             foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync().ConfigureAwait(false);
             _runtimes.Clear();
         }
+        if (Stores.S3.S3FaultInjection.Summary() is { } faults) _observer.Warning(faults);
         _observer.Progress(Snapshot(clock));
         return new AgentRunSummary
         {

@@ -56,6 +56,8 @@ public sealed class AgentConfig
     public TimeSpan ListingPageDelay { get; init; } = TimeSpan.Zero;
     public ControlPlaneConfig ControlPlane { get; init; } = new(ControlPlaneConfig.Sqlite, Path.Combine(ConfigLocator.Home, "controlplane.db"));
     public IReadOnlyDictionary<string, CredentialProfile> Profiles { get; init; } = new Dictionary<string, CredentialProfile>();
+    /// <summary>Problems worth telling the operator that do not stop the agent (a world-readable file of secrets).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public CredentialProfile? FindProfile(string? name) =>
         name is null ? null : Profiles.TryGetValue(name, out var p) ? p : null;

@@ -17,8 +17,17 @@ public static class ConfigParser
         {
             throw Invalid(path, $"it cannot be read: {e.Message}");
         }
-        return Parse(text, path);
+        var config = Parse(text, path);
+        return ConfigPermissions.Warning(path, config) is { } warning ? WithWarning(config, warning) : config;
     }
+
+    private static AgentConfig WithWarning(AgentConfig c, string warning) => new()
+    {
+        SourcePath = c.SourcePath, AgentName = c.AgentName, Address = c.Address, Concurrency = c.Concurrency,
+        LeaseDuration = c.LeaseDuration, HeartbeatInterval = c.HeartbeatInterval, PollInterval = c.PollInterval,
+        MaxAttempts = c.MaxAttempts, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
+        Warnings = [.. c.Warnings, warning],
+    };
 
     public static AgentConfig Parse(string text, string path)
     {

@@ -40,7 +40,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         var task = await masterStore.CreateTaskAsync(new TaskSpec("t", "local://" + _source, null, "local:///unused-destination", null,
             SameNamePolicy.Overwrite, "master", new Engine.Policies.TaskOptions()), ct);
         // 20 pages of 2 objects, 40 ms apart: about 0.8 s of listing, cut into segments of 4.
-        var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(1), ListPageSize = 2, SegmentObjects = 4, ListingPageDelay = TimeSpan.FromMilliseconds(40) };
+        var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(3), ListPageSize = 2, SegmentObjects = 4, ListingPageDelay = TimeSpan.FromMilliseconds(40) };
         await using var runtime = TaskRuntime.Open(task, config, _ => { });
 
         using (var crash = new CancellationTokenSource())
