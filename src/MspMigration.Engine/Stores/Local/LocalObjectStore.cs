@@ -97,7 +97,11 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
-        var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
+        SweepStagingOnce(staging);
+        // The writer's process id leads the name, so a later sweep knows which files a dead agent left.
+        var temp = Path.Combine(staging, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // A failure reading the source is the source's (often transient) failure, not this store's.
+        var sourceFailed = false;
         try
         {
             var crc = Crc64Xz.Create();
@@ -108,9 +112,19 @@ public sealed class LocalObjectStore : IObjectStore
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                 try
                 {
-                    int n;
-                    while ((n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    while (true)
                     {
+                        int n;
+                        try
+                        {
+                            n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            sourceFailed = true;
+                            throw;
+                        }
+                        if (n == 0) break;
                         crc.Append(buffer.AsSpan(0, n));
                         await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                         written += n;
@@ -127,7 +141,7 @@ public sealed class LocalObjectStore : IObjectStore
             File.Move(temp, path, overwrite: true);
             return new PutResult(written, crc.GetCurrentHashAsUInt64(), null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (!sourceFailed && e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             var kind = e is UnauthorizedAccessException ? StoreErrorKind.AccessDenied : StoreErrorKind.Other;
@@ -154,6 +168,37 @@ public sealed class LocalObjectStore : IObjectStore
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return ValueTask.CompletedTask;
+    }
+
+    private int _swept;
+
+    /// <summary>
+    /// Removes staged files of writers that no longer run (an agent killed mid-copy), once per
+    /// store. Files of live processes are left alone: another agent may be writing them.
+    /// </summary>
+    private void SweepStagingOnce(string staging)
+    {
+        if (Interlocked.Exchange(ref _swept, 1) == 1 || !Directory.Exists(staging)) return;
+        foreach (var file in Directory.EnumerateFiles(staging))
+        {
+            var name = Path.GetFileName(file);
+            var dash = name.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), out var pid) || IsRunning(pid)) continue;
+            TryDelete(file);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static FileStream CreateStagingFile(string staging, string temp)
