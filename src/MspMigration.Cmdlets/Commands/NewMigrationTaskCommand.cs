@@ -13,8 +13,16 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    /// <summary>local:///path, a plain directory path, oss://bucket/prefix, cos://name-appid/prefix or s3://bucket/prefix.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// local:///path, a plain directory path, oss://bucket/prefix, cos://name-appid/prefix, s3://bucket/prefix,
+    /// or urllist:///path/list.txt for a text file of http(s) URLs, one a line ('#' starts a comment line).
+    /// Each URL's path, percent-decoded and without its leading '/', is the object's key; the query string is
+    /// sent but is not part of the key; of lines with the same key the first wins. Add ?strip=prefix/ to
+    /// remove a prefix from every key (urllist:///data/list.txt?strip=images/).
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true,
+        HelpMessage = "Where to copy from: a directory, local:///path, oss://bucket/prefix, cos://name-appid/prefix, s3://bucket/prefix, " +
+            "or urllist:///path/list.txt[?strip=prefix/] (a file of http(s) URLs, one a line; the key is the URL path without '/' and the prefix).")]
     [ValidateNotNullOrEmpty]
     public string Source { get; set; } = "";
 
@@ -35,6 +43,45 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? MasterAgent { get; set; }
 
+    /// <summary>Objects started per second for the whole cluster, such as 500; 0 or "none" for no limit.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? QpsLimit { get; set; }
+
+    /// <summary>Bytes read per second for the whole cluster: 50kbit, 10Mbit, 20MB, 512KiB or a number of bytes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? BandwidthLimit { get; set; }
+
+    /// <summary>Only keys starting with this (relative to the source).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>Only keys matching one of these wildcards (* within a segment, ** across, ?, [set]).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Include { get; set; }
+
+    /// <summary>No key matching one of these wildcards.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Exclude { get; set; }
+
+    /// <summary>Only objects modified after this time ("migrate only files modified after").</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public DateTimeOffset? ModifiedAfter { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public DateTimeOffset? ModifiedBefore { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? MinSize { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? MaxSize { get; set; }
+
+    /// <summary>Daily window in the agents' local time, such as 21:00-06:00; agents pause outside it.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? TimeWindow { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess($"{Source} -> {Destination}", $"Create migration task '{Name}'")) return;
@@ -49,9 +96,23 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                 DestinationProfile = DestinationProfile,
                 SameNamePolicy = SameNamePolicy,
                 MasterAgent = MasterAgent,
+                QpsLimit = QpsLimit,
+                BandwidthLimit = BandwidthLimit,
+                KeyPrefix = KeyPrefix,
+                Include = Include,
+                Exclude = Exclude,
+                ModifiedAfter = ModifiedAfter,
+                ModifiedBefore = ModifiedBefore,
+                MinSize = MinSize,
+                MaxSize = MaxSize,
+                TimeWindow = TimeWindow,
             };
             var service = Service();
-            WriteObject(Run(ct => service.CreateTaskAsync(request, ct)));
+            // Collected off the pipeline thread, written on it once the engine has finished.
+            var warnings = new List<string>();
+            var task = Run(ct => service.CreateTaskAsync(request, ct, warnings.Add));
+            foreach (var warning in warnings) WriteWarning(warning);
+            WriteObject(task);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

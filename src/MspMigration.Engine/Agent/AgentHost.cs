@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 using MspMigration.Engine.Transfer;
 
@@ -146,6 +147,8 @@ public sealed class AgentHost
             {
                 var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
                 if (runtime is null) continue;
+                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, runtime.Share);
+                if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
                 if (claim is null)
@@ -160,13 +163,67 @@ public sealed class AgentHost
                     await _store.CompleteSegmentAsync(claim.SegmentId, name, ct).ConfigureAwait(false);
                     continue;
                 }
+                var existing = await LoadDestinationIndexAsync(runtime, claim, pending.Count, ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _segmentsInFlight);
                 var tracker = new SegmentTracker(claim, runtime, pending.Count);
                 foreach (var item in pending)
-                    await writer.WriteAsync(new WorkItem(tracker, item), ct).ConfigureAwait(false);
+                {
+                    var destination = existing is null ? DestinationState.Unknown
+                        : new DestinationState(true, existing.GetValueOrDefault(item.Key));
+                    await writer.WriteAsync(new WorkItem(tracker, item, destination), ct).ConfigureAwait(false);
+                }
             }
             if (!claimedAny)
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// For every policy but Overwrite, one listing of the segment's key range at the destination
+    /// replaces a HEAD per object; null (HEAD each) when the destination is much denser there.
+    /// </summary>
+    private async Task<Dictionary<string, ObjectInfo>?> LoadDestinationIndexAsync(TaskRuntime runtime, SegmentClaim claim, int count, CancellationToken ct)
+    {
+        if (runtime.Task.SameNamePolicy == SameNamePolicy.Overwrite) return null;
+        try
+        {
+            return await DestinationIndex.TryLoadAsync(runtime.Destination, claim.StartAfter, claim.LastKey, count, ct).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            _observer.Warning($"Listing the destination of task '{runtime.Task.Name}' failed ({e.Message}); checking objects one by one.");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads task settings on its own clock: the feed loop may wait a long time on a full queue,
+    /// and a pause, a removal or a new limit must not wait with it.
+    /// </summary>
+    private async Task RefreshSettingsAsync(CancellationToken ct)
+    {
+        try
+        {
+            var all = await _store.ListTasksAsync(ct).ConfigureAwait(false);
+            List<TaskRuntime> runtimes;
+            lock (_gate) runtimes = [.. _runtimes.Values];
+            foreach (var runtime in runtimes)
+            {
+                var fresh = all.FirstOrDefault(t => t.Id == runtime.Task.Id);
+                if (fresh is null)
+                {
+                    runtime.Removed = true;
+                    continue;
+                }
+                // Limits are for the whole cluster: each agent working on the task takes an equal share.
+                runtime.Share = await _store.CountWorkingAgentsAsync(fresh.Id, _config.LeaseDuration, ct).ConfigureAwait(false);
+                runtime.Task = fresh;
+                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, runtime.Share);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _observer.Warning($"Reading task settings failed: {SecretRedactor.Redact(e.Message)}");
         }
     }
 
@@ -177,7 +234,13 @@ public sealed class AgentHost
             await foreach (var item in reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 var runtime = item.Segment.Runtime;
-                var outcome = await runtime.Copier.CopyAsync(item.Object, ct).ConfigureAwait(false);
+                if (!runtime.IsWorkable())
+                {
+                    // Paused, removed or outside its window: left pending, and the segment is handed back.
+                    await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
+                    continue;
+                }
+                var outcome = await runtime.Copier.CopyAsync(item.Object, runtime.Task.SameNamePolicy, item.Destination, ct).ConfigureAwait(false);
                 if (outcome.Outcome == ObjectOutcome.Succeeded)
                     transferLog.Written(name, runtime.Task.Name, outcome.Key, outcome.Bytes, outcome.Crc64 ?? 0);
                 try
@@ -192,19 +255,22 @@ public sealed class AgentHost
                 Count(outcome);
                 if (outcome.Outcome == ObjectOutcome.Failed)
                     _observer.Warning($"Task '{runtime.Task.Name}': '{Printable.Key(outcome.Key)}' failed: {outcome.Error}");
-                if (item.Segment.ObjectDone())
-                {
-                    Interlocked.Decrement(ref _segmentsInFlight);
-                    await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
-                    Interlocked.Increment(ref _segmentsDone);
-                    await FinishTaskIfDoneAsync(runtime, CancellationToken.None).ConfigureAwait(false);
-                }
+                await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Ctrl+C: objects not recorded stay pending and their segments are released.
         }
+    }
+
+    private async Task SegmentObjectDoneAsync(WorkItem item, string name)
+    {
+        if (!item.Segment.ObjectDone()) return;
+        Interlocked.Decrement(ref _segmentsInFlight);
+        await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Increment(ref _segmentsDone);
+        await FinishTaskIfDoneAsync(item.Segment.Runtime, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void Count(ObjectOutcomeRecord outcome)
@@ -257,7 +323,7 @@ public sealed class AgentHost
         {
             try
             {
-                if (await listing.RunAsync(runtime, ct).ConfigureAwait(false))
+                if (await listing.RunAsync(runtime, runtime.IsWorkable, ct).ConfigureAwait(false))
                     await FinishTaskIfDoneAsync(runtime, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -304,11 +370,17 @@ public sealed class AgentHost
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
+        var settings = Stopwatch.StartNew();
         var previous = Snapshot(clock);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             var now = Snapshot(clock);
             _observer.Progress(now);
+            if (settings.Elapsed >= _config.PollInterval)
+            {
+                settings.Restart();
+                await RefreshSettingsAsync(ct).ConfigureAwait(false);
+            }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
             // Throughput over the last heartbeat interval: what Get-MigrationAgent shows as recent.
             var seconds = Math.Max(last.Elapsed.TotalSeconds, 0.001);

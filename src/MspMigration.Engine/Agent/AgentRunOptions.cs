@@ -18,6 +18,7 @@ public sealed class AgentRunOptions
     /// <summary>Objects per segment; overrides agent.toml's segment_objects (MSP's default 1,000) when set.</summary>
     public int? SegmentObjects { get; init; }
 
+
     /// <summary>Bytes per segment (MSP's default 100 GB).</summary>
     public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;
 }

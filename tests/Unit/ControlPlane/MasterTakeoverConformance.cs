@@ -38,7 +38,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         await masterStore.InitializeAsync(ct);
         await successorStore.InitializeAsync(ct);
         var task = await masterStore.CreateTaskAsync(new TaskSpec("t", "local://" + _source, null, "local:///unused-destination", null,
-            SameNamePolicy.Overwrite, "master"), ct);
+            SameNamePolicy.Overwrite, "master", new Engine.Policies.TaskOptions()), ct);
         // 20 pages of 2 objects, 40 ms apart: about 0.8 s of listing, cut into segments of 4.
         var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(1), ListPageSize = 2, SegmentObjects = 4, ListingPageDelay = TimeSpan.FromMilliseconds(40) };
         await using var runtime = TaskRuntime.Open(task, config, _ => { });
@@ -46,7 +46,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         using (var crash = new CancellationTokenSource())
         {
             var master = new ListingRole(masterStore, "master", config, new AgentRunOptions(), new RecordingObserver());
-            var listing = master.RunAsync(runtime, crash.Token);
+            var listing = master.RunAsync(runtime, () => true, crash.Token);
             // The "crash": the master stops dead after two segments, without giving its lease back.
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while ((await successorStore.GetStatusAsync(task.Id, ct)).SegmentsTotal < 2 && DateTime.UtcNow < deadline)
@@ -60,9 +60,9 @@ public abstract class MasterTakeoverConformance : IDisposable
 
         var observer = new RecordingObserver();
         var successor = new ListingRole(successorStore, "successor", config, new AgentRunOptions(), observer);
-        Assert.False(await successor.RunAsync(runtime, ct)); // the dead master's lease has not expired yet
+        Assert.False(await successor.RunAsync(runtime, () => true, ct)); // the dead master's lease has not expired yet
         await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(300));
-        Assert.True(await successor.RunAsync(runtime, ct));
+        Assert.True(await successor.RunAsync(runtime, () => true, ct));
         Assert.Contains(observer.Messages, m => m.StartsWith("Resuming the listing", StringComparison.Ordinal));
 
         var final = await successorStore.GetStatusAsync(task.Id, ct);

@@ -66,12 +66,17 @@ public sealed class PostgresTaskStore : SqlTaskStore
     }
 
     /// <summary>One round trip per segment instead of one per object: the arrays are unnested server-side.</summary>
-    protected override async Task InsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
+    protected override async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
     {
+        if (objects.Count == 0) return default;
         await using var cmd = (NpgsqlCommand)s.Command("""
             INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64)
             SELECT @t, u.k, u.s, u.m, u.e, u.c FROM unnest(@k, @s, @m, @e, @c) AS u(k, s, m, e, c)
-            ON CONFLICT(task_id, key) DO NOTHING
+            ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = 0, error = NULL
+            WHERE objects.outcome = 3 OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
+               OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
+            RETURNING key, size
             """, ("@t", taskId));
         cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Key).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = objects.Select(o => o.Size).ToArray() });
@@ -81,7 +86,20 @@ public sealed class PostgresTaskStore : SqlTaskStore
         {
             Value = objects.Select(o => o.Crc64 is { } crc ? unchecked((long)crc) : (long?)null).ToArray(),
         });
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        string? first = null, last = null;
+        var count = 0;
+        long bytes = 0;
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        // RETURNING has no order: the segment's bounds are the smallest and largest key queued.
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var key = r.GetString(0);
+            if (first is null || Utf8OrdinalComparer.Instance.Compare(key, first) < 0) first = key;
+            if (last is null || Utf8OrdinalComparer.Instance.Compare(key, last) > 0) last = key;
+            count++;
+            bytes += r.GetInt64(1);
+        }
+        return new Queued(count, first, last, bytes);
     }
 
     /// <summary>

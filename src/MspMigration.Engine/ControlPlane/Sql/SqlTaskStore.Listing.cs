@@ -22,45 +22,64 @@ public abstract partial class SqlTaskStore
         return (ListingLease?)rows.Single();
     }, cancellationToken);
 
-    public Task AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? cursor, bool listingDone, CancellationToken cancellationToken) => WriteAsync(async s =>
+    public Task<int> AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? segmentStartAfter,
+        string? cursor, bool listingDone, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
         var rows = await s.QueryAsync("SELECT listing_owner, next_segment_seq FROM tasks WHERE id = @t AND listing_done = 0{for_update}",
             r => (Owner: DbSession.NullableString(r, 0), Seq: DbSession.Long(r, 1)), cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         if (rows.Count == 0 || rows[0].Owner != agentName)
             throw new LeaseLostException($"Agent '{agentName}' no longer holds the listing lease of task {taskId}.");
-        if (objects.Count > 0)
-        {
+        var queued = await UpsertObjectsAsync(s, taskId, objects, cancellationToken).ConfigureAwait(false);
+        if (queued.Count > 0)
             await s.ExecAsync("""
-                INSERT INTO segments(task_id, seq, first_key, last_key, object_count, byte_count)
-                VALUES(@t, @q, @f, @l, @c, @b)
-                """, cancellationToken, ("@t", taskId), ("@q", rows[0].Seq), ("@f", objects[0].Key), ("@l", objects[^1].Key),
-                ("@c", (long)objects.Count), ("@b", objects.Sum(o => o.Size))).ConfigureAwait(false);
-            await InsertObjectsAsync(s, taskId, objects, cancellationToken).ConfigureAwait(false);
-        }
+                INSERT INTO segments(task_id, seq, start_after, first_key, last_key, object_count, byte_count)
+                VALUES(@t, @q, @a, @f, @l, @c, @b)
+                """, cancellationToken, ("@t", taskId), ("@q", rows[0].Seq), ("@a", segmentStartAfter), ("@f", queued.First), ("@l", queued.Last),
+                ("@c", (long)queued.Count), ("@b", queued.Bytes)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET listing_cursor = @c, listing_done = @d,
-                   next_segment_seq = next_segment_seq + @n,
+                   next_segment_seq = next_segment_seq + @n, changed_in_pass = changed_in_pass + @q,
                    listing_owner = CASE WHEN @d = 1 THEN NULL ELSE listing_owner END,
                    listing_lease_until = CASE WHEN @d = 1 THEN NULL ELSE listing_lease_until END
             WHERE id = @t
-            """, cancellationToken, ("@c", cursor), ("@d", listingDone ? 1 : 0), ("@n", objects.Count > 0 ? 1L : 0L), ("@t", taskId)).ConfigureAwait(false);
+            """, cancellationToken, ("@c", cursor), ("@d", listingDone ? 1 : 0), ("@n", queued.Count > 0 ? 1L : 0L),
+            ("@q", (long)queued.Count), ("@t", taskId)).ConfigureAwait(false);
+        return queued.Count;
     }, cancellationToken);
 
-    /// <summary>Adds a segment's objects to the journal; an object already there (listed twice) is kept as it is.</summary>
-    protected virtual async Task InsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
+    /// <summary>What a listed page put in the queue: the segment is made of these.</summary>
+    protected readonly record struct Queued(int Count, string? First, string? Last, long Bytes);
+
+    /// <summary>
+    /// Records listed objects in the journal. New keys are inserted; known keys are queued again only
+    /// when they changed since they were copied, or failed: the same statement serves the first and
+    /// every secondary pass. Returns what was queued.
+    /// </summary>
+    protected virtual async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
     {
-        await using var insert = s.Command("""
+        await using var upsert = s.Command("""
             INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64) VALUES(@t, @k, @s, @m, @e, @c)
-            ON CONFLICT(task_id, key) DO NOTHING
+            ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = 0, error = NULL
+            WHERE objects.outcome = 3 OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
+               OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
             """, ("@t", taskId), ("@k", ""), ("@s", 0L), ("@m", 0L), ("@e", ""), ("@c", 0L));
+        string? first = null, last = null;
+        var count = 0;
+        long bytes = 0;
         foreach (var o in objects)
         {
-            insert.Parameters[1].Value = o.Key;
-            insert.Parameters[2].Value = o.Size;
-            insert.Parameters[3].Value = o.LastModified.ToUnixTimeMilliseconds();
-            insert.Parameters[4].Value = (object?)o.ETag ?? DBNull.Value;
-            insert.Parameters[5].Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            upsert.Parameters[1].Value = o.Key;
+            upsert.Parameters[2].Value = o.Size;
+            upsert.Parameters[3].Value = o.LastModified.ToUnixTimeMilliseconds();
+            upsert.Parameters[4].Value = (object?)o.ETag ?? DBNull.Value;
+            upsert.Parameters[5].Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
+            if (await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) continue;
+            first ??= o.Key;
+            last = o.Key;
+            count++;
+            bytes += o.Size;
         }
+        return new Queued(count, first, last, bytes);
     }
 }

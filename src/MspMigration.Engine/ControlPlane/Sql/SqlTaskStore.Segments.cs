@@ -17,8 +17,8 @@ public abstract partial class SqlTaskStore
             WHERE id = (SELECT id FROM segments
                         WHERE task_id = @t AND state < 2 AND (state = 0 OR lease_until < {now})
                         ORDER BY seq LIMIT 1{for_update_skip_locked})
-            RETURNING id, first_key, last_key
-            """, r => new SegmentClaim(DbSession.Long(r, 0), taskId, r.GetString(1), r.GetString(2)),
+            RETURNING id, start_after, first_key, last_key
+            """, r => new SegmentClaim(DbSession.Long(r, 0), taskId, DbSession.NullableString(r, 1), r.GetString(2), r.GetString(3)),
             cancellationToken, ("@a", agentName), ("@l", (long)leaseDuration.TotalMilliseconds), ("@t", taskId)).ConfigureAwait(false);
         return rows.SingleOrDefault();
     }, cancellationToken);
@@ -35,36 +35,28 @@ public abstract partial class SqlTaskStore
     public Task RecordOutcomesAsync(IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
         // Only a pending object changes: a record from an agent whose lease was taken over cannot
-        // count an object twice. Rows are touched in key order so two batches never deadlock on each other.
+        // count an object twice. What was copied replaces what was listed, so that a secondary
+        // pass compares against the copy. Rows are touched in key order so two batches never deadlock.
         await using var update = s.Command("""
-            UPDATE objects SET outcome = @o, attempts = attempts + @n, crc64 = @c, error = @e, updated_at = {now}
+            UPDATE objects SET outcome = @o, attempts = attempts + @n, crc64 = @c, error = @e, updated_at = {now},
+                size = COALESCE(@s, size), last_modified = COALESCE(@m, last_modified),
+                etag = CASE WHEN @copied = 1 THEN @g ELSE etag END
             WHERE task_id = @t AND key = @k AND outcome = 0
-            """, ("@o", 0), ("@n", 0), ("@c", 0L), ("@e", ""), ("@t", 0L), ("@k", ""));
-        var counts = new Dictionary<long, (long Succeeded, long Skipped, long Failed, long Bytes)>();
+            """, ("@o", 0), ("@n", 0), ("@c", 0L), ("@e", ""), ("@s", 0L), ("@m", 0L), ("@copied", 0), ("@g", ""), ("@t", 0L), ("@k", ""));
         foreach (var o in outcomes.OrderBy(o => o.TaskId).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
             update.Parameters[0].Value = (int)o.Outcome;
             update.Parameters[1].Value = o.Attempts;
             update.Parameters[2].Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
             update.Parameters[3].Value = (object?)o.Error ?? DBNull.Value;
-            update.Parameters[4].Value = o.TaskId;
-            update.Parameters[5].Value = o.Key;
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0) continue;
-            counts.TryGetValue(o.SegmentId, out var c);
-            counts[o.SegmentId] = o.Outcome switch
-            {
-                ObjectOutcome.Succeeded => (c.Succeeded + 1, c.Skipped, c.Failed, c.Bytes + o.Bytes),
-                ObjectOutcome.Skipped => (c.Succeeded, c.Skipped + 1, c.Failed, c.Bytes),
-                ObjectOutcome.Failed => (c.Succeeded, c.Skipped, c.Failed + 1, c.Bytes),
-                _ => c,
-            };
+            update.Parameters[4].Value = o.Copied is { } c1 ? c1.Size : DBNull.Value;
+            update.Parameters[5].Value = o.Copied is { } c2 ? c2.LastModified.ToUnixTimeMilliseconds() : DBNull.Value;
+            update.Parameters[6].Value = o.Copied is null ? 0 : 1;
+            update.Parameters[7].Value = (object?)o.Copied?.ETag ?? DBNull.Value;
+            update.Parameters[8].Value = o.TaskId;
+            update.Parameters[9].Value = o.Key;
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        // One counter update per segment, in id order, rather than one per object.
-        foreach (var (segmentId, c) in counts.OrderBy(kv => kv.Key))
-            await s.ExecAsync("""
-                UPDATE segments SET succeeded = succeeded + @s, skipped = skipped + @k, failed = failed + @f, bytes_done = bytes_done + @b
-                WHERE id = @id
-                """, cancellationToken, ("@s", c.Succeeded), ("@k", c.Skipped), ("@f", c.Failed), ("@b", c.Bytes), ("@id", segmentId)).ConfigureAwait(false);
     }, cancellationToken);
 
     public Task CompleteSegmentAsync(long segmentId, string agentName, CancellationToken cancellationToken) => WriteAsync(async s =>
