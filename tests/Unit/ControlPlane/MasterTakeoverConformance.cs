@@ -53,6 +53,8 @@ public abstract class MasterTakeoverConformance : IDisposable
                 await Task.Delay(10);
             await crash.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listing);
+            // Its last heartbeat, just before it died: the lease runs from here.
+            await masterStore.HeartbeatAsync(new AgentRegistration("master", null, "host", 1, DateTimeOffset.UtcNow), config.LeaseDuration, ct);
         }
         var atCrash = await masterStore.GetStatusAsync(task.Id, ct);
         Assert.InRange(atCrash.SegmentsTotal, 1, Objects / 4 - 1);
@@ -61,7 +63,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         var observer = new RecordingObserver();
         var successor = new ListingRole(successorStore, "successor", config, new AgentRunOptions(), observer);
         Assert.False(await successor.RunAsync(runtime, () => true, ct)); // the dead master's lease has not expired yet
-        await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(300));
+        await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(500));
         Assert.True(await successor.RunAsync(runtime, () => true, ct));
         Assert.Contains(observer.Messages, m => m.StartsWith("Resuming the listing", StringComparison.Ordinal));
 

@@ -12,8 +12,8 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 public abstract class TaskStoreConformance : IAsyncLifetime
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(400);
-    private static readonly TimeSpan PastShort = TimeSpan.FromMilliseconds(900);
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan PastShort = TimeSpan.FromMilliseconds(1600);
     private readonly List<ITaskStore> _opened = [];
     private ITestDatabase _database = null!;
     protected CancellationToken Ct => CancellationToken.None;
