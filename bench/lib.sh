@@ -1,0 +1,108 @@
+# Helpers for run.sh: data, one measured run, the workloads. Sourced, not run.
+PWSH_DLL=$(ls "$ROOT"/.tools/pwsh/.store/powershell/*/powershell/*/tools/net*/any/unix/pwsh.dll 2>/dev/null | head -1)
+MODULE="$(ls -d "$ROOT"/out/MspMigration/*/ 2>/dev/null | head -1)MspMigration.psd1"
+
+machine_info() {
+  echo "date: $(date -u +%FT%TZ)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD) ($(git -C "$ROOT" rev-parse --abbrev-ref HEAD))"
+  echo "cpu: $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  echo "disk: $(df -hT "$WORK" | awk 'NR==2 {print $1 " " $2 " " $3}')"
+  echo "kernel: $(uname -r)"
+  echo "dotnet: $(dotnet --version)"
+  echo "pwsh: $(dotnet "$PWSH_DLL" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()')"
+  echo "rclone: $(rclone version | head -1)"
+  echo "cp: $(cp --version | head -1)"
+}
+
+# measure WORKLOAD TOOL RUN -- command...
+# The whole process tree is timed by GNU time: wall, user, sys, peak RSS (largest process).
+measure() {
+  local workload=$1 tool=$2 run=$3; shift 4
+  local log="$WORK/$workload/$tool-$run.log" t="$WORK/$workload/$tool-$run.time"
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >"$log" 2>&1; then
+    echo "$tool run $run of $workload failed; see $log" >&2; tail -5 "$log" >&2; return 1
+  fi
+  read -r wall user sys rss < <(tail -1 "$t")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$wall" "$user" "$sys" "$rss" >> "$RESULTS/$workload.tsv"
+  printf '  %-12s run %s: %6.2f s wall, %6.2f s cpu, %5d MB peak RSS\n' "$tool" "$run" "$wall" \
+    "$(echo "$user + $sys" | bc)" $((rss / 1024))
+}
+
+module_cmd() { # source destination rundir [agent.ps1 args]; sets CMD
+  CMD=(dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" \
+    -Source "$1" -Destination "$2" -WorkDir "$3" -Concurrency "$CONCURRENCY" "${@:4}")
+}
+
+# The source is kept between runs (it is only read); destinations and control planes are not.
+make_source() { # dir count size fanout
+  [ -f "$1.done" ] && return
+  echo "  making $2 objects of $3 bytes in $1"
+  rm -rf "$1"; mkdir -p "$1"
+  python3 "$HERE/make-tree.py" "$1" "$2" "$3" "$4"
+  touch "$1.done"
+}
+
+check_copy() { # source destination
+  local a b
+  a=$(find "$1" -type f | wc -l); b=$(find "$2" -type f | wc -l)
+  [ "$a" = "$b" ] || { echo "copy incomplete: $b of $a files in $2" >&2; return 1; }
+}
+
+local_pair() { # name count size fanout
+  local name=$1 dir="$WORK/$1" src="$WORK/$1/src" dst
+  echo "== $name: $2 x $3 bytes, local -> local, $RUNS runs each, concurrency $CONCURRENCY"
+  mkdir -p "$dir"; make_source "$src" "$2" "$3" "$4"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
+  local tools=(mspmigration rclone cp) run i tool
+  for run in $(seq 1 "$RUNS"); do
+    for i in 0 1 2; do
+      # Rotate the order each run so no tool always runs right after another's writeback.
+      tool=${tools[$(( (i + run - 1) % 3 ))]}
+      # A fresh destination each run: deleting the last one now would bill its deferred
+      # file-system work (ext4 here discards freed blocks) to the next tool. sync flushes the
+      # last run's dirty pages so that writeback is not billed to the next tool either.
+      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$run"; sync
+      case $tool in
+        mspmigration) module_cmd "$src" "$dst" "$dir/msp-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        rclone) measure "$name" "$tool" "$run" -- rclone --config /dev/null copy --checksum \
+                  --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" "$src" "$dst" ;;
+        cp) measure "$name" "$tool" "$run" -- cp -r "$src" "$dst" ;;
+      esac
+      check_copy "$src" "$dst"
+    done
+  done
+  rm -rf "$dir/out" "$dir"/msp-*; sync
+}
+
+# 1,000,000 empty objects: peak RSS of the agent while listing and copying, and the size of
+# the control plane per object. One run; an RSS sample every second shows the phases.
+million() {
+  local name=million dir="$WORK/million" src="$WORK/million/src" dst="$WORK/million/dst"
+  local count=${MILLION_COUNT:-1000000}
+  echo "== million: $count empty objects, local -> local, 1 run"
+  mkdir -p "$dir"; make_source "$src" "$count" 0 1000
+  rm -rf "$dst" "$dir/msp"; mkdir -p "$dir/msp"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t0\n' "$count" > "$RESULTS/$name.size"
+  ( # RSS samples of every dotnet process of this run: seconds since start, RSS in kB.
+    start=$(date +%s)
+    while sleep 1; do
+      for p in $(pgrep -f "^dotnet .*agent.ps1.*$dir/msp" || true); do
+        echo "$(( $(date +%s) - start )) $(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null)"
+      done
+    done > "$RESULTS/million-rss.txt"
+  ) & local sampler=$!
+  module_cmd "$src" "$dst" "$dir/msp"; measure "$name" mspmigration 1 -- "${CMD[@]}"
+  kill "$sampler"
+  check_copy "$src" "$dst"
+  local db="$dir/msp/controlplane.db"
+  local size=$(( $(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0) ))
+  printf 'controlplane_bytes\t%s\nbytes_per_object\t%s\n' "$size" "$(( size / count ))" >> "$RESULTS/$name.size"
+  grep RESULT "$WORK/million/mspmigration-1.log" || true
+  echo "  control plane: $size bytes, $(( size / count )) bytes per object"
+  rm -rf "$dst"
+}
+
+summarize() { python3 "$HERE/summarize.py" "$1"; }
