@@ -25,6 +25,9 @@ public sealed class AgentHost
     private readonly Dictionary<long, DateTimeOffset> _lastListingAttempt = new();
     private readonly HashSet<long> _finishedNotified = new();
     private readonly object _gate = new();
+    // Wakes the feed loop as soon as there may be new work (a segment stored or finished),
+    // rather than after its poll delay: that delay used to idle the agent at start and end.
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
 
@@ -54,7 +57,7 @@ public sealed class AgentHost
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
             .ToArray();
-        var listing = new ListingRole(_store, name, _config.LeaseDuration, options, _observer);
+        var listing = new ListingRole(_store, name, _config.LeaseDuration, options, _observer, Wake);
         var cancelled = false;
         try
         {
@@ -166,7 +169,7 @@ public sealed class AgentHost
                     await writer.WriteAsync(new WorkItem(tracker, item), ct).ConfigureAwait(false);
             }
             if (!claimedAny)
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
         }
     }
 
@@ -198,6 +201,7 @@ public sealed class AgentHost
                     await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
                     Interlocked.Increment(ref _segmentsDone);
                     await FinishTaskIfDoneAsync(runtime, CancellationToken.None).ConfigureAwait(false);
+                    Wake();
                 }
             }
         }
@@ -205,6 +209,12 @@ public sealed class AgentHost
         {
             // Ctrl+C: objects not recorded stay pending and their segments are released.
         }
+    }
+
+    private void Wake()
+    {
+        try { _wake.Release(); }
+        catch (SemaphoreFullException) { } // already signalled
     }
 
     private void Count(ObjectOutcomeRecord outcome)

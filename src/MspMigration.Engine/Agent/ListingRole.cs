@@ -7,7 +7,8 @@ namespace MspMigration.Engine.Agent;
 /// The master's job for one task: list the source in pages, cut it into segments and store
 /// each segment together with the listing cursor, so a successor resumes where it stopped.
 /// </summary>
-internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan lease, AgentRunOptions options, IAgentObserver observer)
+internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan lease, AgentRunOptions options, IAgentObserver observer,
+    Action? segmentStored = null)
 {
     private const int PageSize = 1000;
 
@@ -49,6 +50,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
                 if (full && !(last && i == page.Objects.Count - 1))
                 {
                     await store.AppendSegmentAsync(task.Id, agentName, segment, o.Key, false, cancellationToken).ConfigureAwait(false);
+                    segmentStored?.Invoke();
                     segment.Clear();
                     segmentBytes = 0;
                 }
@@ -57,6 +59,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
             {
                 await store.AppendSegmentAsync(task.Id, agentName, segment, segment.Count > 0 ? segment[^1].Key : cursor, true, cancellationToken)
                     .ConfigureAwait(false);
+                segmentStored?.Invoke();
                 observer.Info($"Listing of task '{task.Name}' is complete.");
                 return true;
             }
