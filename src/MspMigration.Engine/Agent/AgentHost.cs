@@ -45,6 +45,7 @@ public sealed class AgentHost
         var registration = new AgentRegistration(name, _config.Address ?? GuessAddress(), Environment.MachineName,
             Environment.ProcessId, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
+        EnsureWorkerThreads(concurrency);
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
@@ -209,6 +210,18 @@ public sealed class AgentHost
         {
             // Ctrl+C: objects not recorded stay pending and their segments are released.
         }
+    }
+
+    /// <summary>
+    /// Workers make short blocking file-system calls (open, rename, mkdir) on pool threads. With
+    /// the default minimum (one thread per core) the pool adds threads only slowly once they
+    /// block, and copies queue behind each other; so the minimum is raised (never lowered) to
+    /// one thread per worker plus a few for the journal, heartbeat and feed loops.
+    /// </summary>
+    private static void EnsureWorkerThreads(int concurrency)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < concurrency + 4) ThreadPool.SetMinThreads(concurrency + 4, io);
     }
 
     private void Wake()
