@@ -15,6 +15,20 @@ machine_info() {
   echo "cp: $(cp --version | head -1)"
 }
 
+# On a shared machine the disk's ext4 spends most of a small-file run allocating inodes past
+# the ones other processes just deleted (the kernel's recently_deleted scan), whoever creates
+# the files. As root, the data goes to a private ext4 file system on a loop device instead
+# (direct I/O, so its pages are cached once), which only this benchmark writes and deletes.
+prepare_fs() {
+  [ "${BENCH_FS:-loop}" = loop ] && [ "$(id -u)" = 0 ] && command -v losetup >/dev/null || return 0
+  mountpoint -q "$WORK" && return 0
+  local img="$WORK.img"
+  truncate -s 60G "$img"
+  mkfs.ext4 -q -F "$img"
+  mount -o loop,dio "$img" "$WORK" 2>/dev/null || mount -o loop "$img" "$WORK"
+  echo "data on a private ext4 file system: $img mounted at $WORK (umount $WORK && rm $img when done)"
+}
+
 # measure WORKLOAD TOOL RUN -- command...
 # The whole process tree is timed by GNU time: wall, user, sys, peak RSS (largest process).
 measure() {
@@ -106,3 +120,89 @@ million() {
 }
 
 summarize() { python3 "$HERE/summarize.py" "$1"; }
+
+# CRC-64 in memory, then the engine's read and copy loops against cat and cp of the same bytes
+# (the large workload's 8 x 256 MiB files, read from the page cache).
+crc_bench() {
+  local name=crc dir="$WORK/crc" src="$WORK/large/src" bin="$WORK/crc/bin"
+  echo "== crc: CRC-64 and the copy loop against cat and cp, $RUNS runs each"
+  mkdir -p "$dir"; make_source "$src" 8 $((256 * 1024 * 1024)) 1000
+  dotnet build "$HERE/Crc64Bench" -c Release -o "$bin" -v quiet -nologo >/dev/null
+  local bench=(dotnet "$bin/Crc64Bench.dll")
+  "${bench[@]}" crc | tee "$RESULTS/crc-memory.txt"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t8\nbytes\t%s\n' $((8 * 256 * 1024 * 1024)) > "$RESULTS/$name.size"
+  local run
+  for run in $(seq 1 "$RUNS"); do
+    measure "$name" cat "$run" -- sh -c "cat \$(find '$src' -type f) > /dev/null"
+    measure "$name" read-loop "$run" -- "${bench[@]}" read "$src"
+    sync; measure "$name" cp "$run" -- cp -r "$src" "$dir/cp-$run"
+    sync; measure "$name" copy-loop "$run" -- "${bench[@]}" copy "$src" "$dir/copy-$run"
+  done
+  rm -rf "$dir"/cp-* "$dir"/copy-*; sync
+}
+
+# s3rver -> s3rver: two single-threaded s3rver processes (source, destination) on this machine.
+# Needs the S3 adapter (store scheme s3://, [profiles.*] with endpoint and force_path_style).
+S3_PORTS=(4590 4591)
+s3_pair() { # name count size fanout
+  local name=$1 dir="$WORK/$1" run tool i
+  echo "== $name: $2 x $3 bytes, s3rver -> s3rver, $RUNS runs each, concurrency $CONCURRENCY"
+  command -v npm >/dev/null || { echo "npm is missing" >&2; return 1; }
+  mkdir -p "$dir"; make_source "$dir/seed" "$2" "$3" "$4"
+  [ -f "$WORK/node/node_modules/s3rver/bin/s3rver.js" ] || npm install --prefix "$WORK/node" s3rver@3.7.1 >/dev/null
+  local pids=()
+  for i in 0 1; do
+    mkdir -p "$dir/s3rver-$i"
+    # The legacy provider: without it Node 20's s3rver answers HTTP 500 to paged listings.
+    NODE_OPTIONS=--openssl-legacy-provider node "$WORK/node/node_modules/s3rver/bin/s3rver.js" \
+      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${S3_PORTS[$i]}" --silent --no-vhost-buckets &
+    pids+=($!)
+  done
+  trap "kill ${pids[*]} 2>/dev/null" RETURN
+  cat > "$dir/rclone.conf" <<CONF
+[a]
+type = s3
+provider = Other
+endpoint = http://127.0.0.1:${S3_PORTS[0]}
+access_key_id = S3RVER
+secret_access_key = S3RVER
+force_path_style = true
+
+[b]
+type = s3
+provider = Other
+endpoint = http://127.0.0.1:${S3_PORTS[1]}
+access_key_id = S3RVER
+secret_access_key = S3RVER
+force_path_style = true
+CONF
+  local profiles
+  profiles=$(printf '[profiles.a]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n\n[profiles.b]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' "${S3_PORTS[@]}")
+  # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
+  local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
+  sleep 2
+  if ! "${rc[@]}" lsf a:src --max-depth 1 >/dev/null 2>&1 || [ "$("${rc[@]}" size a:src --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" != "$2" ]; then
+    echo "  uploading the source to s3rver (not timed)"
+    "${rc[@]}" mkdir a:src
+    "${rc[@]}" copy --transfers 8 "$dir/seed" a:src
+  fi
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
+  local tools=(mspmigration rclone)
+  for run in $(seq 1 "$RUNS"); do
+    for i in 0 1; do
+      tool=${tools[$(( (i + run - 1) % 2 ))]}
+      "${rc[@]}" mkdir "b:$tool-$run"
+      case $tool in
+        mspmigration) mkdir -p "$dir/msp-$run"
+          module_cmd "s3://src/" "s3://$tool-$run/" "$dir/msp-$run" -SourceProfile a -DestinationProfile b -ProfilesToml "$profiles"
+          measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        rclone) measure "$name" "$tool" "$run" -- "${rc[@]}" copy --checksum \
+                  --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" a:src "b:$tool-$run" ;;
+      esac
+      "${rc[@]}" check a:src "b:$tool-$run" >/dev/null 2>&1 || { echo "  $tool run $run: destination differs from the source" >&2; return 1; }
+    done
+  done
+  rm -rf "$dir"/msp-*
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of this module against rclone (and cp as the physical reference).
 # Usage: bench/run.sh [small|large|million|crc|s3-small|s3-large ...]   (default: small large crc)
-# Env:   RUNS (3), CONCURRENCY (16), BENCH_DIR (/tmp/mspmigration-bench), SKIP_BUILD=1
+# Env:   RUNS (3), CONCURRENCY (16), BENCH_DIR (/tmp/mspmigration-bench), SKIP_BUILD=1,
+#        BENCH_FS=loop|dir (loop when root: a private ext4 file system, see prepare_fs)
 # Each workload's data is made once; then the tools run alternately RUNS times each, so noise
 # from other work on the machine spreads over all of them. Results: bench/results/.
 set -euo pipefail
@@ -18,6 +19,7 @@ source "$HERE/lib.sh"
 command -v rclone >/dev/null || { echo "rclone is missing: apt-get install -y rclone" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "GNU time is missing: apt-get install -y time" >&2; exit 2; }
 mkdir -p "$WORK" "$RESULTS"
+prepare_fs
 machine_info > "$RESULTS/machine.txt"
 
 workloads=("$@")
