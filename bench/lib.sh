@@ -134,7 +134,8 @@ crc_bench() {
   printf 'objects\t8\nbytes\t%s\n' $((8 * 256 * 1024 * 1024)) > "$RESULTS/$name.size"
   local run
   for run in $(seq 1 "$RUNS"); do
-    measure "$name" cat "$run" -- sh -c "cat \$(find '$src' -type f) > /dev/null"
+    # dd rather than cat: cat to /dev/null may splice without copying a byte to user space.
+    measure "$name" dd-read "$run" -- sh -c "for f in \$(find '$src' -type f); do dd if=\$f of=/dev/null bs=256K status=none; done"
     measure "$name" read-loop "$run" -- "${bench[@]}" read "$src"
     sync; measure "$name" cp "$run" -- cp -r "$src" "$dir/cp-$run"
     sync; measure "$name" copy-loop "$run" -- "${bench[@]}" copy "$src" "$dir/copy-$run"
@@ -156,10 +157,10 @@ s3_pair() { # name count size fanout
     mkdir -p "$dir/s3rver-$i"
     # The legacy provider: without it Node 20's s3rver answers HTTP 500 to paged listings.
     NODE_OPTIONS=--openssl-legacy-provider node "$WORK/node/node_modules/s3rver/bin/s3rver.js" \
-      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${S3_PORTS[$i]}" --silent --no-vhost-buckets &
+      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${S3_PORTS[$i]}" --silent --no-vhost-buckets >"$dir/s3rver-$i.log" 2>&1 &
     pids+=($!)
   done
-  trap "kill ${pids[*]} 2>/dev/null" RETURN
+  S3_PIDS="${pids[*]}"  # run.sh stops them on exit, also when a run fails
   cat > "$dir/rclone.conf" <<CONF
 [a]
 type = s3
@@ -205,4 +206,5 @@ CONF
     done
   done
   rm -rf "$dir"/msp-*
+  kill $S3_PIDS; wait $S3_PIDS 2>/dev/null || true; S3_PIDS=
 }
