@@ -119,7 +119,7 @@ million() {
   rm -rf "$dst"
 }
 
-summarize() { python3 "$HERE/summarize.py" "$1"; }
+summarize() { python3 "$HERE/summarize.py" "$1" "$WORK"; }
 
 # CRC-64 in memory, then the engine's read and copy loops against cat and cp of the same bytes
 # (the large workload's 8 x 256 MiB files, read from the page cache).
@@ -183,7 +183,7 @@ CONF
   # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
   local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
   sleep 2
-  if ! "${rc[@]}" lsf a:src --max-depth 1 >/dev/null 2>&1 || [ "$("${rc[@]}" size a:src --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" != "$2" ]; then
+  if [ "$("${rc[@]}" size --fast-list a:src --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" != "$2" ]; then
     echo "  uploading the source to s3rver (not timed)"
     "${rc[@]}" mkdir a:src
     "${rc[@]}" copy --transfers 8 "$dir/seed" a:src
@@ -199,10 +199,13 @@ CONF
         mspmigration) mkdir -p "$dir/msp-$run"
           module_cmd "s3://src/" "s3://$tool-$run/" "$dir/msp-$run" -SourceProfile a -DestinationProfile b -ProfilesToml "$profiles"
           measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
-        rclone) measure "$name" "$tool" "$run" -- "${rc[@]}" copy --checksum \
+        # --fast-list: a flat listing, as the module does; s3rver's delimiter listing
+        # (rclone's default walk) returns no prefixes here, so rclone would copy nothing.
+        rclone) measure "$name" "$tool" "$run" -- "${rc[@]}" copy --checksum --fast-list \
                   --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" a:src "b:$tool-$run" ;;
       esac
-      "${rc[@]}" check a:src "b:$tool-$run" >/dev/null 2>&1 || { echo "  $tool run $run: destination differs from the source" >&2; return 1; }
+      "${rc[@]}" check --fast-list a:src "b:$tool-$run" 2>&1 | grep -q " $2 matching files" \
+        || { echo "  $tool run $run: destination differs from the source" >&2; return 1; }
     done
   done
   rm -rf "$dir"/msp-*

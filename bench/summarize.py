@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Medians and ratios from bench/results/*.tsv as Markdown tables (stdout)."""
-import csv, glob, os, statistics, sys
+import csv, glob, os, re, statistics, sys
 
 def load(path):
     rows = {}
@@ -17,9 +17,21 @@ def sizes(path):
             out[k] = int(v)
     return out
 
-def main(results):
-    print("| workload | tool | runs | wall s | cpu s (user+sys) | peak RSS MB | objects/s | MiB/s |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+def agent_seconds(work, name, runs):
+    """The agent's own elapsed time (after pwsh start, import and task creation), from its log."""
+    found = []
+    for r in runs:
+        try:
+            m = re.search(r"agent_seconds=([0-9.]+)", open(os.path.join(work, name, f"mspmigration-{r['run']}.log")).read())
+        except OSError:
+            m = None
+        if m:
+            found.append(float(m.group(1)))
+    return f"{statistics.median(found):.2f}" if found else ""
+
+def main(results, work):
+    print("| workload | tool | runs | wall s | agent s | cpu s (user+sys) | peak RSS MB | objects/s | MiB/s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     ratios = []
     for tsv in sorted(glob.glob(os.path.join(results, "*.tsv"))):
         name = os.path.basename(tsv)[:-4]
@@ -32,7 +44,8 @@ def main(results):
             med[tool] = (wall, cpu)
             ops = size.get("objects", 0) / wall if wall else 0
             mib = size.get("bytes", 0) / wall / 2**20 if wall else 0
-            print(f"| {name} | {tool} | {len(rs)} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {ops:,.0f} | {mib:,.0f} |")
+            agent = agent_seconds(work, name, rs) if tool == "mspmigration" else ""
+            print(f"| {name} | {tool} | {len(rs)} | {wall:.2f} | {agent} | {cpu:.2f} | {rss:.0f} | {ops:,.0f} | {mib:,.0f} |")
         if "mspmigration" in med:
             w, c = med["mspmigration"]
             for peer in ("rclone", "cp"):
@@ -46,4 +59,4 @@ def main(results):
     print("\n".join(ratios))
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
