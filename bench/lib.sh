@@ -153,6 +153,7 @@ s3_pair() { # name count size fanout
   mkdir -p "$dir"; make_source "$dir/seed" "$2" "$3" "$4"
   [ -f "$WORK/node/node_modules/s3rver/bin/s3rver.js" ] || npm install --prefix "$WORK/node" s3rver@3.7.1 >/dev/null
   local pids=()
+  rm -rf "$dir/s3rver-1"  # the destination server starts empty; the source keeps its upload
   for i in 0 1; do
     mkdir -p "$dir/s3rver-$i"
     # The legacy provider: without it Node 20's s3rver answers HTTP 500 to paged listings.
@@ -183,7 +184,7 @@ CONF
   # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
   local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
   sleep 2
-  if [ "$("${rc[@]}" size --fast-list a:src --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" != "$2" ]; then
+  if [ "$("${rc[@]}" size --fast-list a:src --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])' 2>/dev/null)" != "$2" ]; then
     echo "  uploading the source to s3rver (not timed)"
     "${rc[@]}" mkdir a:src
     "${rc[@]}" copy --transfers 8 "$dir/seed" a:src
