@@ -18,14 +18,15 @@ machine_info() {
 # On a shared machine the disk's ext4 spends most of a small-file run allocating inodes past
 # the ones other processes just deleted (the kernel's recently_deleted scan), whoever creates
 # the files. As root, the data goes to a private ext4 file system on a loop device instead
-# (direct I/O, so its pages are cached once), which only this benchmark writes and deletes.
+# which only this benchmark writes and deletes.
 prepare_fs() {
   [ "${BENCH_FS:-loop}" = loop ] && [ "$(id -u)" = 0 ] && command -v losetup >/dev/null || return 0
   mountpoint -q "$WORK" && return 0
   local img="$WORK.img"
   truncate -s 60G "$img"
   mkfs.ext4 -q -F "$img"
-  mount -o loop,dio "$img" "$WORK" 2>/dev/null || mount -o loop "$img" "$WORK"
+  # discard: deleted files punch holes in the image, so it holds only what is on it now.
+  mount -o loop,discard "$img" "$WORK"
   echo "data on a private ext4 file system: $img mounted at $WORK (umount $WORK && rm $img when done)"
 }
 
