@@ -26,6 +26,9 @@ public sealed class AgentHost
     private readonly Dictionary<long, DateTimeOffset> _lastListingAttempt = new();
     private readonly HashSet<long> _finishedNotified = new();
     private readonly object _gate = new();
+    // Wakes the feed loop as soon as there may be new work (a segment stored or finished),
+    // rather than after its poll delay: that delay used to idle the agent at start and end.
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
 
@@ -43,6 +46,7 @@ public sealed class AgentHost
         var registration = new AgentRegistration(name, _config.Address ?? GuessAddress(), Environment.MachineName,
             Environment.ProcessId, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
+        EnsureWorkerThreads(concurrency);
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         foreach (var warning in _config.Warnings) _observer.Warning(warning);
@@ -56,7 +60,7 @@ public sealed class AgentHost
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
             .ToArray();
-        var listing = new ListingRole(_store, name, _config, options, _observer);
+        var listing = new ListingRole(_store, name, _config, options, _observer, Wake);
         var cancelled = false;
         try
         {
@@ -176,7 +180,7 @@ public sealed class AgentHost
                 }
             }
             if (!claimedAny)
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
         }
     }
 
@@ -273,6 +277,25 @@ public sealed class AgentHost
         await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _segmentsDone);
         await FinishTaskIfDoneAsync(item.Segment.Runtime, CancellationToken.None).ConfigureAwait(false);
+        Wake();
+    }
+
+    /// <summary>
+    /// Workers make short blocking file-system calls (open, rename, mkdir) on pool threads. With
+    /// the default minimum (one thread per core) the pool adds threads only slowly once they
+    /// block, and copies queue behind each other; so the minimum is raised (never lowered) to
+    /// one thread per worker plus a few for the journal, heartbeat and feed loops.
+    /// </summary>
+    private static void EnsureWorkerThreads(int concurrency)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < concurrency + 4) ThreadPool.SetMinThreads(concurrency + 4, io);
+    }
+
+    private void Wake()
+    {
+        try { _wake.Release(); }
+        catch (SemaphoreFullException) { } // already signalled
     }
 
     private void Count(ObjectOutcomeRecord outcome)

@@ -10,7 +10,8 @@ namespace MspMigration.Engine.Agent;
 /// cut it into segments and store each segment together with the listing cursor, so a successor
 /// resumes where it stopped.
 /// </summary>
-internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, AgentRunOptions options, IAgentObserver observer)
+internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, AgentRunOptions options, IAgentObserver observer,
+    Action? segmentStored = null)
 {
     private readonly int _segmentObjects = options.SegmentObjects ?? config.SegmentObjects;
 
@@ -65,6 +66,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
                 {
                     queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, o.Key, false, cancellationToken).ConfigureAwait(false);
                     segmentStart = o.Key;
+                    segmentStored?.Invoke();
                     segment.Clear();
                     segmentBytes = 0;
                 }
@@ -72,6 +74,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
             if (last)
             {
                 queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, lastKey, true, cancellationToken).ConfigureAwait(false);
+                segmentStored?.Invoke();
                 observer.Info($"Listing of task '{task.Name}' is complete ({queued:N0} objects queued by this agent).");
                 return true;
             }
