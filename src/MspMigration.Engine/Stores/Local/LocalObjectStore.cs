@@ -97,7 +97,7 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
-        var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
+        var temp = Path.Combine(staging, StagingName());
         try
         {
             var crc = Crc64Xz.Create();
@@ -149,6 +149,7 @@ public sealed class LocalObjectStore : IObjectStore
     public ValueTask DisposeAsync()
     {
         lock (_cursorLock) _cursor?.Dispose();
+        RemoveOrphanedStagingFiles();
         // Leave no trace in the destination: the staging folder goes when it is empty.
         try { Directory.Delete(Path.Combine(_root, LocalKeyMapper.StagingFolder), recursive: false); }
         catch (IOException) { }
@@ -169,6 +170,43 @@ public sealed class LocalObjectStore : IObjectStore
             {
                 // Another agent removed the empty staging folder as it stopped; make it again.
             }
+        }
+    }
+
+    // Staged files carry the writer's process id, so that a later agent can tell the leftovers
+    // of a killed agent (whose objects are copied again) from files still being written.
+    private static string StagingName() => $"{Environment.ProcessId}.{Guid.NewGuid():N}";
+
+    private void RemoveOrphanedStagingFiles()
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder)))
+            {
+                var name = Path.GetFileName(file);
+                var dot = name.IndexOf('.');
+                if (dot > 0 && int.TryParse(name.AsSpan(0, dot), out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+                    TryDelete(file);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
