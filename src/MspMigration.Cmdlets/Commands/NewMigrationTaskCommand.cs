@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MspMigration.Cmdlets.Bridge;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -33,6 +34,7 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
 
     /// <summary>Name or private IP of the agent that lists the source; any agent when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(MasterAgentCompleter))]
     public string? MasterAgent { get; set; }
 
     protected override void ProcessRecord()

@@ -47,7 +47,7 @@ public sealed class AgentHost
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = HeartbeatLoopAsync(registration, clock, stop.Token);
+        var heartbeat = HeartbeatLoopAsync(registration, clock, options.TaskProgressInterval, stop.Token);
         var channel = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(concurrency) { SingleWriter = true });
         await using var journal = new JournalWriter(_store);
         using var transferLog = new TransferLog(_config.TransferLog);
@@ -267,7 +267,10 @@ public sealed class AgentHost
                 var reason = SecretRedactor.Redact($"Listing the source failed: {e.Message}");
                 _observer.Warning($"Task '{task.Name}': {reason}");
                 if (e is not StoreException { IsTransient: true })
+                {
                     await _store.FailTaskAsync(task.Id, reason, CancellationToken.None).ConfigureAwait(false);
+                    NotifyFinished(task, MigrationTaskState.Failed);
+                }
             }
             catch (Exception e)
             {
@@ -293,20 +296,30 @@ public sealed class AgentHost
     {
         var state = await _store.TryFinishTaskAsync(runtime.Task.Id, ct).ConfigureAwait(false);
         if (state is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed)
-        {
-            lock (_gate)
-                if (!_finishedNotified.Add(runtime.Task.Id)) return;
-            _observer.TaskFinished(runtime.Task, state);
-        }
+            NotifyFinished(runtime.Task, state);
     }
 
-    private async Task HeartbeatLoopAsync(AgentRegistration registration, Stopwatch clock, CancellationToken ct)
+    private void NotifyFinished(MigrationTask task, MigrationTaskState state)
+    {
+        lock (_gate)
+            if (!_finishedNotified.Add(task.Id)) return;
+        _observer.TaskFinished(task, state);
+    }
+
+    private async Task HeartbeatLoopAsync(AgentRegistration registration, Stopwatch clock, TimeSpan? taskProgressInterval, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
+        Stopwatch? lastTaskProgress = null;
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             _observer.Progress(Snapshot(clock));
+            // The first tick reports at once: a bar should appear within a second, not an interval.
+            if (taskProgressInterval is { } interval && (lastTaskProgress is null || lastTaskProgress.Elapsed >= interval))
+            {
+                lastTaskProgress = Stopwatch.StartNew();
+                await ReportTaskProgressAsync(ct).ConfigureAwait(false);
+            }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
             last.Restart();
             try
@@ -316,6 +329,23 @@ public sealed class AgentHost
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _observer.Warning($"Heartbeat failed: {SecretRedactor.Redact(e.Message)}");
+            }
+        }
+    }
+
+    private async Task ReportTaskProgressAsync(CancellationToken ct)
+    {
+        long[] ids;
+        lock (_gate) ids = [.. _runtimes.Keys.Where(id => !_finishedNotified.Contains(id))];
+        foreach (var id in ids)
+        {
+            try
+            {
+                _observer.TaskProgress(await _store.GetStatusAsync(id, ct).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Progress is a courtesy: a busy or briefly unreachable control plane must not stop the agent.
             }
         }
     }

@@ -15,6 +15,12 @@ public sealed class AgentRunOptions
     /// <summary>Overrides agent.toml's agent name when set.</summary>
     public string? AgentName { get; init; }
 
+    /// <summary>
+    /// How often to read each task's status for <see cref="IAgentObserver.TaskProgress"/>;
+    /// null reads none (a host that shows no progress saves the queries).
+    /// </summary>
+    public TimeSpan? TaskProgressInterval { get; init; }
+
     /// <summary>Objects per segment (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;
 
