@@ -19,6 +19,10 @@ bootstrap() {
     echo "Installing Pester $PESTER_VERSION into .tools/packages"
     dotnet restore "$ROOT/build/pester/pester.proj" --packages "$TOOLS/packages" >/dev/null
   fi
+  if [ ! -d "$TOOLS/packages/microsoft.data.sqlite.core/8.0.34" ]; then
+    echo "Fetching other versions of the engine's dependencies for the isolation test"
+    dotnet restore "$ROOT/build/conflicts/conflicts.proj" --packages "$TOOLS/packages" >/dev/null
+  fi
 }
 
 build() {

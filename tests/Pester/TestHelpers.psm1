@@ -81,9 +81,12 @@ function Compare-Tree {
 
 function Start-PwshProcess {
     # Starts a fresh pwsh -NoProfile with the module imported, running $Script; output goes to files.
-    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [string] $Name = 'agent')
+    # -AsUser runs the script as a user would (no 'Stop' preference set for it) and -NoImport
+    # leaves the import to the script.
+    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [string] $Name = 'agent', [switch] $AsUser, [switch] $NoImport)
     $manifest = Get-ModuleManifestPath
-    $full = "`$ErrorActionPreference = 'Stop'; `$PSStyle.OutputRendering = 'PlainText'; Import-Module '$manifest'; $Script"
+    $import = if ($NoImport) { '' } else { "Import-Module '$manifest'; " }
+    $full = if ($AsUser) { "$import$Script" } else { "`$ErrorActionPreference = 'Stop'; `$PSStyle.OutputRendering = 'PlainText'; $import$Script" }
     $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in @($script:PwshDll, '-NoProfile', '-NonInteractive', '-Command', $full)) { $psi.ArgumentList.Add($a) }
     $psi.WorkingDirectory = $Workspace.Root
@@ -97,6 +100,8 @@ function Start-PwshProcess {
     $stdout = Join-Path $Workspace.Root "$Name.out.txt"
     $stderr = Join-Path $Workspace.Root "$Name.err.txt"
     $p.Start() | Out-Null
+    # Nothing may wait for an answer: a prompt reads end of input at once.
+    if ($AsUser) { $p.StandardInput.Close() }
     $p | Add-Member -NotePropertyName StdoutTask -NotePropertyValue $p.StandardOutput.ReadToEndAsync()
     $p | Add-Member -NotePropertyName StderrTask -NotePropertyValue $p.StandardError.ReadToEndAsync()
     $p | Add-Member -NotePropertyName StdoutPath -NotePropertyValue $stdout
@@ -122,8 +127,8 @@ function Wait-PwshProcess {
 
 function Invoke-Pwsh {
     # Runs $Script in a fresh pwsh with the module imported and waits for it.
-    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [int] $TimeoutSeconds = 300, [string] $Name = 'pwsh')
-    Wait-PwshProcess -Process (Start-PwshProcess -Script $Script -Workspace $Workspace -Name $Name) -TimeoutSeconds $TimeoutSeconds
+    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [int] $TimeoutSeconds = 300, [string] $Name = 'pwsh', [switch] $AsUser, [switch] $NoImport)
+    Wait-PwshProcess -Process (Start-PwshProcess -Script $Script -Workspace $Workspace -Name $Name -AsUser:$AsUser -NoImport:$NoImport) -TimeoutSeconds $TimeoutSeconds
 }
 
 function Send-Signal {
