@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
 namespace MspMigration.Cmdlets.Completion;
@@ -51,9 +52,17 @@ internal static class CompletionSource
     private static string? ConfigPath(IDictionary fakeBoundParameters)
     {
         if (fakeBoundParameters["ConfigPath"] is not { } raw) return null;
-        var path = (raw is System.Management.Automation.PSObject ps ? ps.BaseObject : raw).ToString();
+        var path = (raw is PSObject ps ? ps.BaseObject : raw).ToString();
         if (string.IsNullOrWhiteSpace(path)) return null;
-        var location = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath;
-        return location is null ? Path.GetFullPath(path) : Path.GetFullPath(path, location);
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(path, CurrentLocation() ?? Environment.CurrentDirectory);
+    }
+
+    // The session is busy running TabExpansion2, so its SessionStateProxy refuses; a nested
+    // command on the same runspace may ask.
+    private static string? CurrentLocation()
+    {
+        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        var result = ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem").Invoke();
+        return result.Count > 0 && result[0].BaseObject is PathInfo info ? info.ProviderPath : null;
     }
 }
