@@ -54,6 +54,30 @@ function New-SourceTree {
     }
 }
 
+function Add-BrokenObjects {
+    # Keys that are listed but cannot be read, whoever runs the test (root included): dangling links.
+    param([Parameter(Mandatory)][string] $Path, [string[]] $Keys = @('broken/one', 'broken/two'))
+    foreach ($k in $Keys) {
+        $p = Join-Path $Path $k
+        New-Item -ItemType Directory -Force -Path (Split-Path $p) | Out-Null
+        New-Item -ItemType SymbolicLink -Path $p -Target (Join-Path ([IO.Path]::GetTempPath()) "no-such-target-$([Guid]::NewGuid())") | Out-Null
+    }
+}
+
+function New-OutcomeTasks {
+    # Three tasks in one workspace that end in the three finished states once an agent runs:
+    # 'clean' (Completed), 'mixed' (CompletedWithFailures) and 'gone' (Failed: its source is
+    # removed after the task is created, so listing fails).
+    param([Parameter(Mandatory)] $Workspace, [string] $ConfigPath = $Workspace.Config)
+    foreach ($name in 'clean', 'mixed', 'gone') {
+        $src = Join-Path $Workspace.Root "src-$name"
+        New-SourceTree -Path $src -Count 5
+        New-MigrationTask -ConfigPath $ConfigPath -Name $name -Source $src -Destination (Join-Path $Workspace.Root "dst-$name") | Out-Null
+    }
+    Add-BrokenObjects -Path (Join-Path $Workspace.Root 'src-mixed')
+    Remove-Item -Recurse -Force (Join-Path $Workspace.Root 'src-gone')
+}
+
 function Get-TreeManifest([Parameter(Mandatory)][string] $Path) {
     # relative path -> SHA-256 of the content, for every regular file.
     $root = (Resolve-Path $Path).Path
