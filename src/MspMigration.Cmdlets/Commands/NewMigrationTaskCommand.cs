@@ -11,6 +11,7 @@ namespace MspMigration.Cmdlets.Commands;
 public sealed class NewMigrationTaskCommand : MigrationCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("TaskName")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
