@@ -27,6 +27,7 @@ public sealed class AgentHost
     private readonly object _gate = new();
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
+    private bool _reportTaskProgress;
 
     public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
     {
@@ -42,6 +43,7 @@ public sealed class AgentHost
         var registration = new AgentRegistration(name, _config.Address ?? GuessAddress(), Environment.MachineName,
             Environment.ProcessId, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
+        _reportTaskProgress = options.TaskProgressInterval is not null;
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
@@ -231,6 +233,8 @@ public sealed class AgentHost
         {
             var runtime = TaskRuntime.Open(task, _config, n => Interlocked.Add(ref _bytes, n));
             lock (_gate) _runtimes[task.Id] = runtime;
+            // A bar for the task appears as the agent takes it up, not a tick later.
+            if (_reportTaskProgress) await ReportTaskProgressAsync([task.Id], ct).ConfigureAwait(false);
             return runtime;
         }
         catch (MigrationException e)
@@ -318,7 +322,7 @@ public sealed class AgentHost
             if (taskProgressInterval is { } interval && (lastTaskProgress is null || lastTaskProgress.Elapsed >= interval))
             {
                 lastTaskProgress = Stopwatch.StartNew();
-                await ReportTaskProgressAsync(ct).ConfigureAwait(false);
+                await ReportTaskProgressAsync(null, ct).ConfigureAwait(false);
             }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
             last.Restart();
@@ -333,10 +337,10 @@ public sealed class AgentHost
         }
     }
 
-    private async Task ReportTaskProgressAsync(CancellationToken ct)
+    private async Task ReportTaskProgressAsync(IReadOnlyList<long>? taskIds, CancellationToken ct)
     {
         long[] ids;
-        lock (_gate) ids = [.. _runtimes.Keys.Where(id => !_finishedNotified.Contains(id))];
+        lock (_gate) ids = [.. (taskIds ?? (IEnumerable<long>)_runtimes.Keys).Where(id => !_finishedNotified.Contains(id))];
         foreach (var id in ids)
         {
             try
