@@ -68,14 +68,14 @@ function New-OutcomeTasks {
     # Three tasks in one workspace that end in the three finished states once an agent runs:
     # 'clean' (Completed), 'mixed' (CompletedWithFailures) and 'gone' (Failed: its source is
     # removed after the task is created, so listing fails).
-    param([Parameter(Mandatory)] $Workspace, [string] $ConfigPath = $Workspace.Config)
-    foreach ($name in 'clean', 'mixed', 'gone') {
+    param([Parameter(Mandatory)] $Workspace, [string] $ConfigPath = $Workspace.Config, [string] $Suffix = '')
+    foreach ($name in "clean$Suffix", "mixed$Suffix", "gone$Suffix") {
         $src = Join-Path $Workspace.Root "src-$name"
         New-SourceTree -Path $src -Count 5
         New-MigrationTask -ConfigPath $ConfigPath -Name $name -Source $src -Destination (Join-Path $Workspace.Root "dst-$name") | Out-Null
     }
-    Add-BrokenObjects -Path (Join-Path $Workspace.Root 'src-mixed')
-    Remove-Item -Recurse -Force (Join-Path $Workspace.Root 'src-gone')
+    Add-BrokenObjects -Path (Join-Path $Workspace.Root "src-mixed$Suffix")
+    Remove-Item -Recurse -Force (Join-Path $Workspace.Root "src-gone$Suffix")
 }
 
 function Get-TreeManifest([Parameter(Mandatory)][string] $Path) {
