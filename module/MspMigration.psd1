@@ -16,6 +16,11 @@
         'Get-MigrationStatus'
         'Export-FailedObjects'
         'Get-MigrationAgent'
+        'Set-MigrationTask'
+        'Suspend-MigrationTask'
+        'Resume-MigrationTask'
+        'Restart-MigrationTask'
+        'Remove-MigrationTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -6,6 +6,10 @@ public sealed class MigrationStatus
     public string TaskName { get; init; } = "";
     public MigrationTaskState State { get; init; }
     public string? StateReason { get; init; }
+    /// <summary>1 for the first migration; each secondary (incremental) pass adds one.</summary>
+    public int Pass { get; init; } = 1;
+    /// <summary>In a secondary pass: objects found new or changed (or failed before) and queued again.</summary>
+    public long ChangedInPass { get; init; }
     /// <summary>True once the master has listed the whole source.</summary>
     public bool ListingComplete { get; init; }
     public long Total { get; init; }

@@ -38,6 +38,45 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [ArgumentCompleter(typeof(MasterAgentCompleter))]
     public string? MasterAgent { get; set; }
 
+    /// <summary>Objects started per second for the whole cluster, such as 500; 0 or "none" for no limit.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? QpsLimit { get; set; }
+
+    /// <summary>Bytes read per second for the whole cluster: 50kbit, 10Mbit, 20MB, 512KiB or a number of bytes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? BandwidthLimit { get; set; }
+
+    /// <summary>Only keys starting with this (relative to the source).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>Only keys matching one of these wildcards (* within a segment, ** across, ?, [set]).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Include { get; set; }
+
+    /// <summary>No key matching one of these wildcards.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Exclude { get; set; }
+
+    /// <summary>Only objects modified after this time ("migrate only files modified after").</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public DateTimeOffset? ModifiedAfter { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public DateTimeOffset? ModifiedBefore { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? MinSize { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? MaxSize { get; set; }
+
+    /// <summary>Daily window in the agents' local time, such as 21:00-06:00; agents pause outside it.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? TimeWindow { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess($"{Source} -> {Destination}", $"Create migration task '{Name}'")) return;
@@ -52,6 +91,16 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                 DestinationProfile = DestinationProfile,
                 SameNamePolicy = SameNamePolicy,
                 MasterAgent = MasterAgent,
+                QpsLimit = QpsLimit,
+                BandwidthLimit = BandwidthLimit,
+                KeyPrefix = KeyPrefix,
+                Include = Include,
+                Exclude = Exclude,
+                ModifiedAfter = ModifiedAfter,
+                ModifiedBefore = ModifiedBefore,
+                MinSize = MinSize,
+                MaxSize = MaxSize,
+                TimeWindow = TimeWindow,
             };
             var service = Service();
             WriteObject(Run(ct => service.CreateTaskAsync(request, ct)));

@@ -11,6 +11,7 @@ namespace MspMigration.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "MigrationAgent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(AgentRunSummary))]
+[OutputType(typeof(PlannedObject))]
 public sealed class StartMigrationAgentCommand : MigrationCmdlet
 {
     /// <summary>Work only on these tasks (by name); all tasks when omitted.</summary>
@@ -43,11 +44,31 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
         if (TaskName is not null) _tasks.AddRange(TaskName);
     }
 
+    /// <summary>The dry run: what a run would copy, overwrite and skip, from listings only.</summary>
+    private void WritePlan(Engine.Facade.MigrationService service)
+    {
+        var names = _tasks.Count > 0 ? _tasks
+            : Run(service.ListTasksAsync).Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running).Select(t => t.Name).ToList();
+        foreach (var task in names)
+        {
+            RunPumped(async ct =>
+            {
+                await foreach (var item in service.PlanAsync(task, ct).ConfigureAwait(false)) PostObject(item);
+                return true;
+            });
+        }
+    }
+
     protected override void EndProcessing()
     {
         try
         {
             var service = Service();
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && ((SwitchParameter)whatIf).IsPresent)
+            {
+                WritePlan(service);
+                return;
+            }
             var name = AgentName ?? service.Config.AgentName;
             if (!ShouldProcess($"agent '{name}' on {service.ControlPlaneDescription}", "Start migration agent")) return;
             var options = new Engine.Agent.AgentRunOptions

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 using MspMigration.Engine.Transfer;
 
@@ -28,6 +29,7 @@ public sealed class AgentHost
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
     private bool _reportTaskProgress;
+    private int _liveAgents = 1;
 
     public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
     {
@@ -133,7 +135,9 @@ public sealed class AgentHost
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var tasks = (await _store.ListTasksAsync(ct).ConfigureAwait(false))
+            var all = await _store.ListTasksAsync(ct).ConfigureAwait(false);
+            RefreshRuntimes(all);
+            var tasks = all
                 .Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running)
                 .Where(t => options.TaskNames.Count == 0 || options.TaskNames.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
                 .ToList();
@@ -148,6 +152,8 @@ public sealed class AgentHost
             {
                 var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
                 if (runtime is null) continue;
+                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, Volatile.Read(ref _liveAgents));
+                if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
                 if (claim is null)
@@ -162,13 +168,73 @@ public sealed class AgentHost
                     await _store.CompleteSegmentAsync(claim.SegmentId, name, ct).ConfigureAwait(false);
                     continue;
                 }
+                var existing = await LoadDestinationIndexAsync(runtime, claim, pending.Count, ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _segmentsInFlight);
                 var tracker = new SegmentTracker(claim, runtime, pending.Count);
                 foreach (var item in pending)
-                    await writer.WriteAsync(new WorkItem(tracker, item), ct).ConfigureAwait(false);
+                {
+                    var destination = existing is null ? DestinationState.Unknown
+                        : new DestinationState(true, existing.GetValueOrDefault(item.Key));
+                    await writer.WriteAsync(new WorkItem(tracker, item, destination), ct).ConfigureAwait(false);
+                }
             }
             if (!claimedAny)
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// For every policy but Overwrite, one listing of the segment's key range at the destination
+    /// replaces a HEAD per object; null (HEAD each) when the destination is much denser there.
+    /// </summary>
+    private async Task<Dictionary<string, ObjectInfo>?> LoadDestinationIndexAsync(TaskRuntime runtime, SegmentClaim claim, int count, CancellationToken ct)
+    {
+        if (runtime.Task.SameNamePolicy == SameNamePolicy.Overwrite) return null;
+        try
+        {
+            return await DestinationIndex.TryLoadAsync(runtime.Destination, claim.StartAfter, claim.LastKey, count, ct).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            _observer.Warning($"Listing the destination of task '{runtime.Task.Name}' failed ({e.Message}); checking objects one by one.");
+            return null;
+        }
+    }
+
+    /// <summary>Every runtime sees its task as last read: pauses, limits and removals apply to work already queued.</summary>
+    private void RefreshRuntimes(IReadOnlyList<MigrationTask> all)
+    {
+        var live = Volatile.Read(ref _liveAgents);
+        lock (_gate)
+            foreach (var (id, runtime) in _runtimes)
+            {
+                var fresh = all.FirstOrDefault(t => t.Id == id);
+                if (fresh is null)
+                {
+                    runtime.Removed = true;
+                    continue;
+                }
+                runtime.Task = fresh;
+                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, live);
+            }
+    }
+
+    /// <summary>
+    /// Reads task settings on its own clock: the feed loop may wait a long time on a full queue,
+    /// and a pause or a new limit must not wait with it.
+    /// </summary>
+    private async Task RefreshSettingsAsync(CancellationToken ct)
+    {
+        try
+        {
+            // Limits are for the whole cluster: each live agent takes an equal share.
+            var agents = await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false);
+            Volatile.Write(ref _liveAgents, Math.Max(1, agents.Count(a => a.IsAlive)));
+            RefreshRuntimes(await _store.ListTasksAsync(ct).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _observer.Warning($"Reading task settings failed: {SecretRedactor.Redact(e.Message)}");
         }
     }
 
@@ -179,7 +245,13 @@ public sealed class AgentHost
             await foreach (var item in reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 var runtime = item.Segment.Runtime;
-                var outcome = await runtime.Copier.CopyAsync(item.Object, ct).ConfigureAwait(false);
+                if (!runtime.IsWorkable())
+                {
+                    // Paused, removed or outside its window: left pending, and the segment is handed back.
+                    await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
+                    continue;
+                }
+                var outcome = await runtime.Copier.CopyAsync(item.Object, runtime.Task.SameNamePolicy, item.Destination, ct).ConfigureAwait(false);
                 if (outcome.Outcome == ObjectOutcome.Succeeded)
                     transferLog.Written(name, runtime.Task.Name, outcome.Key, outcome.Bytes, outcome.Crc64 ?? 0);
                 try
@@ -194,19 +266,22 @@ public sealed class AgentHost
                 Count(outcome);
                 if (outcome.Outcome == ObjectOutcome.Failed)
                     _observer.Warning($"Task '{runtime.Task.Name}': '{Printable.Key(outcome.Key)}' failed: {outcome.Error}");
-                if (item.Segment.ObjectDone())
-                {
-                    Interlocked.Decrement(ref _segmentsInFlight);
-                    await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
-                    Interlocked.Increment(ref _segmentsDone);
-                    await FinishTaskIfDoneAsync(runtime, CancellationToken.None).ConfigureAwait(false);
-                }
+                await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Ctrl+C: objects not recorded stay pending and their segments are released.
         }
+    }
+
+    private async Task SegmentObjectDoneAsync(WorkItem item, string name)
+    {
+        if (!item.Segment.ObjectDone()) return;
+        Interlocked.Decrement(ref _segmentsInFlight);
+        await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Increment(ref _segmentsDone);
+        await FinishTaskIfDoneAsync(item.Segment.Runtime, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void Count(ObjectOutcomeRecord outcome)
@@ -261,7 +336,7 @@ public sealed class AgentHost
         {
             try
             {
-                if (await listing.RunAsync(runtime, ct).ConfigureAwait(false))
+                if (await listing.RunAsync(runtime, runtime.IsWorkable, ct).ConfigureAwait(false))
                     await FinishTaskIfDoneAsync(runtime, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -315,6 +390,7 @@ public sealed class AgentHost
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
         Stopwatch? lastTaskProgress = null;
+        var settings = Stopwatch.StartNew();
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             _observer.Progress(Snapshot(clock));
@@ -323,6 +399,11 @@ public sealed class AgentHost
             {
                 lastTaskProgress = Stopwatch.StartNew();
                 await ReportTaskProgressAsync(null, ct).ConfigureAwait(false);
+            }
+            if (settings.Elapsed >= _config.PollInterval)
+            {
+                settings.Restart();
+                await RefreshSettingsAsync(ct).ConfigureAwait(false);
             }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
             last.Restart();

@@ -24,6 +24,9 @@ public sealed class AgentRunOptions
     /// <summary>Objects per segment (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;
 
+    /// <summary>Keys per listing request (S3's maximum is 1,000).</summary>
+    public int ListPageSize { get; init; } = 1000;
+
     /// <summary>Bytes per segment (MSP's default 100 GB).</summary>
     public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;
 }

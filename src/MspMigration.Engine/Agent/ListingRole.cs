@@ -1,36 +1,42 @@
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
 namespace MspMigration.Engine.Agent;
 
 /// <summary>
-/// The master's job for one task: list the source in pages, cut it into segments and store
-/// each segment together with the listing cursor, so a successor resumes where it stopped.
+/// The master's job for one task: list the source in pages, keep what the task's filters accept,
+/// cut it into segments and store each segment together with the listing cursor, so a successor
+/// resumes where it stopped.
 /// </summary>
 internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan lease, AgentRunOptions options, IAgentObserver observer)
 {
-    private const int PageSize = 1000;
-
     /// <summary>Lists as long as this agent holds the lease; returns true when the listing is complete.</summary>
-    public async Task<bool> RunAsync(TaskRuntime runtime, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(TaskRuntime runtime, Func<bool> mayContinue, CancellationToken cancellationToken)
     {
         var task = runtime.Task;
         var acquired = await store.TryAcquireListingAsync(task.Id, agentName, lease, cancellationToken).ConfigureAwait(false);
         if (acquired is null) return false;
         observer.Info(acquired.Cursor is null
-            ? $"Listing {runtime.Source.Description} for task '{task.Name}'."
+            ? $"Listing {runtime.Source.Description} for task '{task.Name}' (pass {task.Pass})."
             : $"Resuming the listing of task '{task.Name}' after '{Printable.Key(acquired.Cursor)}'.");
 
-        var cursor = acquired.Cursor;
+        var filter = new ObjectFilter(TaskMapper.Options(task));
+        var prefix = task.KeyPrefix;
+        // Keys sort after any proper prefix of themselves, so listing can start just before the prefix.
+        var cursor = acquired.Cursor ?? (string.IsNullOrEmpty(prefix) ? null : prefix[..^1]);
+        var segmentStart = acquired.Cursor;
         var segment = new List<ObjectInfo>(options.SegmentObjects);
         long segmentBytes = 0;
         var transientFailures = 0;
+        var queued = 0L;
         while (true)
         {
+            if (!mayContinue()) return false; // paused or outside the time window: the cursor is saved
             ObjectPage page;
             try
             {
-                page = await runtime.Source.ListAsync(cursor, PageSize, cancellationToken).ConfigureAwait(false);
+                page = await runtime.Source.ListAsync(cursor, options.ListPageSize, cancellationToken).ConfigureAwait(false);
                 transientFailures = 0;
             }
             catch (StoreException e) when (e.IsTransient && ++transientFailures < 5)
@@ -40,27 +46,39 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
                 continue;
             }
             var last = page.NextStartAfter is null;
-            for (var i = 0; i < page.Objects.Count; i++)
+            var lastKey = page.Objects.Count > 0 ? page.Objects[^1].Key : cursor;
+            foreach (var o in page.Objects)
             {
-                var o = page.Objects[i];
+                if (prefix is not null && Utf8OrdinalComparer.Instance.Compare(o.Key, prefix) > 0 && !o.Key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    last = true; // sorted listing: nothing further can match the prefix
+                    lastKey = o.Key;
+                    break;
+                }
+                if (!filter.Accepts(o)) continue;
                 segment.Add(o);
                 segmentBytes += o.Size;
-                var full = segment.Count >= options.SegmentObjects || segmentBytes >= options.SegmentBytes;
-                if (full && !(last && i == page.Objects.Count - 1))
+                if (segment.Count >= options.SegmentObjects || segmentBytes >= options.SegmentBytes)
                 {
-                    await store.AppendSegmentAsync(task.Id, agentName, segment, o.Key, false, cancellationToken).ConfigureAwait(false);
+                    queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, o.Key, false, cancellationToken).ConfigureAwait(false);
+                    segmentStart = o.Key;
                     segment.Clear();
                     segmentBytes = 0;
                 }
             }
             if (last)
             {
-                await store.AppendSegmentAsync(task.Id, agentName, segment, segment.Count > 0 ? segment[^1].Key : cursor, true, cancellationToken)
-                    .ConfigureAwait(false);
-                observer.Info($"Listing of task '{task.Name}' is complete.");
+                queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, lastKey, true, cancellationToken).ConfigureAwait(false);
+                observer.Info($"Listing of task '{task.Name}' is complete ({queued:N0} objects queued by this agent).");
                 return true;
             }
             // A partial segment is carried into the next page; its cursor is stored only with it.
+            // With nothing carried, the cursor is checkpointed at once (a filter may skip whole pages).
+            if (segment.Count == 0 && lastKey is not null)
+            {
+                await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, lastKey, false, cancellationToken).ConfigureAwait(false);
+                segmentStart = lastKey;
+            }
             cursor = page.NextStartAfter;
         }
     }

@@ -14,4 +14,4 @@ internal sealed class SegmentTracker(SegmentClaim claim, TaskRuntime runtime, in
 }
 
 /// <summary>One object handed to a worker.</summary>
-internal sealed record WorkItem(SegmentTracker Segment, PendingObject Object);
+internal sealed record WorkItem(SegmentTracker Segment, PendingObject Object, Transfer.DestinationState Destination);

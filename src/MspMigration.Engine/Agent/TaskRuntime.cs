@@ -1,31 +1,49 @@
 using MspMigration.Engine.Configuration;
+using MspMigration.Engine.Limits;
 using MspMigration.Engine.Stores;
 using MspMigration.Engine.Transfer;
 
 namespace MspMigration.Engine.Agent;
 
-/// <summary>What an agent holds open for one task: its stores and its copier.</summary>
+/// <summary>What an agent holds open for one task: its stores, limiter and copier, and the task as last read.</summary>
 internal sealed class TaskRuntime : IAsyncDisposable
 {
-    private TaskRuntime(MigrationTask task, IObjectStore source, IObjectStore destination, ObjectCopier copier)
+    private volatile MigrationTask _task;
+
+    private TaskRuntime(MigrationTask task, IObjectStore source, IObjectStore destination, TaskLimiter limiter, ObjectCopier copier)
     {
-        Task = task;
+        _task = task;
         Source = source;
         Destination = destination;
+        Limiter = limiter;
         Copier = copier;
     }
 
-    public MigrationTask Task { get; }
+    /// <summary>Refreshed from the control plane on every poll, so limits, policy and pauses apply while running.</summary>
+    public MigrationTask Task { get => _task; set => _task = value; }
     public IObjectStore Source { get; }
     public IObjectStore Destination { get; }
+    public TaskLimiter Limiter { get; }
+    /// <summary>Set when the task disappeared from the control plane (removed by an operator).</summary>
+    public bool Removed { get; set; }
     public ObjectCopier Copier { get; }
+
+    /// <summary>True while agents may work on the task: running (or pending) and inside its daily window.</summary>
+    public bool IsWorkable()
+    {
+        var task = _task;
+        if (Removed) return false;
+        if (task.State is not (MigrationTaskState.Pending or MigrationTaskState.Running)) return false;
+        return task.TimeWindow is not { } window || TimeWindow.Parse(window).Contains(TimeOnly.FromDateTime(DateTime.Now));
+    }
 
     public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes)
     {
         var source = StoreFactory.Open(StoreLocation.Parse(task.Source, "Source"), Profile(task.SourceProfile, config));
         var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config));
-        var copier = new ObjectCopier(source, destination, task.SameNamePolicy, config.MaxAttempts, onBytes);
-        return new TaskRuntime(task, source, destination, copier);
+        var limiter = new TaskLimiter();
+        var copier = new ObjectCopier(source, destination, config.MaxAttempts, onBytes, limiter: limiter);
+        return new TaskRuntime(task, source, destination, limiter, copier);
     }
 
     private static CredentialProfile? Profile(string? name, AgentConfig config)
@@ -37,6 +55,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Limiter.Dispose();
         await Source.DisposeAsync().ConfigureAwait(false);
         await Destination.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
 namespace MspMigration.Engine.ControlPlane;
@@ -10,7 +11,8 @@ public sealed record TaskSpec(
     string Destination,
     string? DestinationProfile,
     SameNamePolicy SameNamePolicy,
-    string? MasterAgent);
+    string? MasterAgent,
+    TaskOptions Options);
 
 /// <summary>An agent as it announces itself with every heartbeat.</summary>
 public sealed record AgentRegistration(string Name, string? Address, string HostName, int ProcessId, DateTimeOffset StartedAt);
@@ -18,14 +20,18 @@ public sealed record AgentRegistration(string Name, string? Address, string Host
 /// <summary>The right to list a task's source, and where the listing stopped last time.</summary>
 public sealed record ListingLease(long TaskId, string? Cursor, long NextSegmentSeq);
 
-/// <summary>A segment this agent holds under lease.</summary>
-public sealed record SegmentClaim(long SegmentId, long TaskId, string FirstKey, string LastKey);
+/// <summary>A segment this agent holds under lease. <see cref="StartAfter"/> is the listing cursor before it.</summary>
+public sealed record SegmentClaim(long SegmentId, long TaskId, string? StartAfter, string FirstKey, string LastKey);
 
 /// <summary>One object of a segment still to be copied.</summary>
 public sealed record PendingObject(long TaskId, long SegmentId, string Key, long Size, DateTimeOffset LastModified, string? ETag, ulong? SourceCrc64);
 
-/// <summary>The outcome of one object, as the worker records it.</summary>
-public sealed record ObjectOutcomeRecord(long TaskId, long SegmentId, string Key, ObjectOutcome Outcome, long Bytes, ulong? Crc64, int Attempts, string? Error);
+/// <summary>
+/// The outcome of one object, as the worker records it. <see cref="Copied"/> is the source object
+/// as it was read, so a secondary pass compares against what was really copied.
+/// </summary>
+public sealed record ObjectOutcomeRecord(long TaskId, long SegmentId, string Key, ObjectOutcome Outcome, long Bytes, ulong? Crc64, int Attempts, string? Error,
+    ObjectInfo? Copied = null);
 
 /// <summary>
 /// The control plane: tasks, segments, the per-object journal, agents and leases.
@@ -53,10 +59,12 @@ public interface ITaskStore : IDisposable
     /// <summary>Takes (or keeps) the listing lease of a task whose listing is not done; null if another agent holds it.</summary>
     Task<ListingLease?> TryAcquireListingAsync(long taskId, string agentName, TimeSpan leaseDuration, CancellationToken cancellationToken);
     /// <summary>
-    /// In one transaction: stores a segment with its objects, advances the listing cursor and
-    /// (when <paramref name="listingDone"/>) closes the listing. Fails if the lease was lost.
+    /// In one transaction: records the listed objects, makes a segment of those that are new or
+    /// changed (or failed before), advances the listing cursor and (when <paramref name="listingDone"/>)
+    /// closes the listing. Returns how many objects were queued. Fails if the lease was lost.
     /// </summary>
-    Task AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? cursor, bool listingDone, CancellationToken cancellationToken);
+    Task<int> AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? segmentStartAfter,
+        string? cursor, bool listingDone, CancellationToken cancellationToken);
     Task FailTaskAsync(long taskId, string reason, CancellationToken cancellationToken);
 
     Task<SegmentClaim?> ClaimSegmentAsync(long taskId, string agentName, TimeSpan leaseDuration, CancellationToken cancellationToken);
@@ -68,5 +76,14 @@ public interface ITaskStore : IDisposable
     Task<MigrationTaskState> TryFinishTaskAsync(long taskId, CancellationToken cancellationToken);
 
     Task<MigrationStatus> GetStatusAsync(long taskId, CancellationToken cancellationToken);
+
+    Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, TaskOptions options, CancellationToken cancellationToken);
+    /// <summary>Moves the task to <paramref name="to"/> if it is in one of <paramref name="from"/>; false otherwise.</summary>
+    Task<bool> TransitionAsync(long taskId, MigrationTaskState[] from, MigrationTaskState to, CancellationToken cancellationToken);
+    /// <summary>Queues the failed objects again (and resumes an unfinished listing); returns how many.</summary>
+    Task<long> RetryFailedAsync(long taskId, CancellationToken cancellationToken);
+    /// <summary>Starts a secondary pass: a new listing that queues only new, changed or failed objects.</summary>
+    Task<int> StartIncrementalPassAsync(long taskId, CancellationToken cancellationToken);
+    Task DeleteTaskAsync(long taskId, CancellationToken cancellationToken);
     IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(long taskId, CancellationToken cancellationToken);
 }

@@ -1,10 +1,38 @@
 namespace MspMigration.Engine.ControlPlane;
 
+/// <summary>What a store counts for a status, whatever the store.</summary>
+internal sealed class JournalCounts
+{
+    public bool ListingDone;
+    public long ChangedInPass;
+    public int Segments;
+    public int SegmentsDone;
+    public long Total, TotalBytes, Succeeded, SucceededBytes, Skipped, Failed;
+
+    public void Add(ObjectOutcome outcome, long count, long bytes)
+    {
+        Total += count;
+        TotalBytes += bytes;
+        switch (outcome)
+        {
+            case ObjectOutcome.Succeeded:
+                Succeeded += count;
+                SucceededBytes += bytes;
+                break;
+            case ObjectOutcome.Skipped:
+                Skipped += count;
+                break;
+            case ObjectOutcome.Failed:
+                Failed += count;
+                break;
+        }
+    }
+}
+
 /// <summary>Turns the counters any store reads into the status operators see.</summary>
 internal static class StatusBuilder
 {
-    public static MigrationStatus Build(MigrationTask task, bool listingDone, int segments, int segmentsDone,
-        long total, long totalBytes, long succeeded, long skipped, long failed, long bytesDone)
+    public static MigrationStatus Build(MigrationTask task, JournalCounts c)
     {
         var end = task.FinishedAt ?? DateTimeOffset.UtcNow;
         var elapsed = task.StartedAt is { } start ? end - start : TimeSpan.Zero;
@@ -15,21 +43,23 @@ internal static class StatusBuilder
             TaskName = task.Name,
             State = task.State,
             StateReason = task.StateReason,
-            ListingComplete = listingDone,
-            Total = total,
-            Succeeded = succeeded,
-            Skipped = skipped,
-            Failed = failed,
-            Pending = total - succeeded - skipped - failed,
-            TotalBytes = totalBytes,
-            TransferredBytes = bytesDone,
-            SegmentsTotal = segments,
-            SegmentsDone = segmentsDone,
+            Pass = task.Pass,
+            ChangedInPass = c.ChangedInPass,
+            ListingComplete = c.ListingDone,
+            Total = c.Total,
+            Succeeded = c.Succeeded,
+            Skipped = c.Skipped,
+            Failed = c.Failed,
+            Pending = c.Total - c.Succeeded - c.Skipped - c.Failed,
+            TotalBytes = c.TotalBytes,
+            TransferredBytes = c.SucceededBytes,
+            SegmentsTotal = c.Segments,
+            SegmentsDone = c.SegmentsDone,
             StartedAt = task.StartedAt,
             FinishedAt = task.FinishedAt,
             Elapsed = elapsed,
-            BytesPerSecond = seconds > 0 ? bytesDone / seconds : 0,
-            ObjectsPerSecond = seconds > 0 ? (succeeded + skipped + failed) / seconds : 0,
+            BytesPerSecond = seconds > 0 ? c.SucceededBytes / seconds : 0,
+            ObjectsPerSecond = seconds > 0 ? (c.Succeeded + c.Skipped + c.Failed) / seconds : 0,
         };
     }
 }

@@ -1,6 +1,7 @@
 using MspMigration.Engine.Agent;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
 namespace MspMigration.Engine.Facade;
@@ -54,8 +55,21 @@ public sealed class MigrationService : IDisposable
         if (source.Scheme == destination.Scheme && source.Bucket == destination.Bucket && source.Prefix == destination.Prefix)
             throw new MigrationException("SourceEqualsDestination", MigrationErrorKind.InvalidArgument,
                 $"The source and the destination are the same place ({source}).", request.Destination);
+        var options = new TaskOptions
+        {
+            QpsLimit = LimitText.Qps(request.QpsLimit),
+            BandwidthLimit = LimitText.Bandwidth(request.BandwidthLimit),
+            KeyPrefix = string.IsNullOrEmpty(request.KeyPrefix) ? null : request.KeyPrefix,
+            Include = request.Include ?? [],
+            Exclude = request.Exclude ?? [],
+            ModifiedAfter = request.ModifiedAfter,
+            ModifiedBefore = request.ModifiedBefore,
+            MinSize = request.MinSize,
+            MaxSize = request.MaxSize,
+            TimeWindow = string.IsNullOrWhiteSpace(request.TimeWindow) ? null : Limits.TimeWindow.Parse(request.TimeWindow).ToString(),
+        }.Validate();
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
-            Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent));
+            Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), options);
         return await _store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);
     }
 
@@ -85,6 +99,74 @@ public sealed class MigrationService : IDisposable
 
     public Task<AgentRunSummary> RunAgentAsync(AgentRunOptions options, IAgentObserver observer, CancellationToken cancellationToken) =>
         new AgentHost(Config, _store, observer).RunAsync(options, cancellationToken);
+
+    /// <summary>Changes limits, window or policy; agents pick the change up at their next poll.</summary>
+    public async Task<MigrationTask> SetTaskAsync(string name, TaskChanges changes, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        var options = TaskMapper.Options(task);
+        if (changes.QpsLimit is not null) options = options with { QpsLimit = LimitText.Qps(changes.QpsLimit) };
+        if (changes.BandwidthLimit is not null) options = options with { BandwidthLimit = LimitText.Bandwidth(changes.BandwidthLimit) };
+        if (changes.TimeWindow is not null)
+            options = options with { TimeWindow = changes.TimeWindow.Trim().Length == 0 ? null : Limits.TimeWindow.Parse(changes.TimeWindow).ToString() };
+        options.Validate();
+        await _store.UpdateOptionsAsync(task.Id, changes.SameNamePolicy ?? task.SameNamePolicy, options, cancellationToken).ConfigureAwait(false);
+        return await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<MigrationTask> SuspendTaskAsync(string name, CancellationToken cancellationToken) =>
+        TransitionAsync(name, [MigrationTaskState.Pending, MigrationTaskState.Running], MigrationTaskState.Paused, "paused", cancellationToken);
+
+    public Task<MigrationTask> ResumeTaskAsync(string name, CancellationToken cancellationToken) =>
+        TransitionAsync(name, [MigrationTaskState.Paused], MigrationTaskState.Running, "resumed", cancellationToken);
+
+    /// <summary>Queues again only the objects whose last outcome was a failure; returns how many.</summary>
+    public async Task<long> RetryFailedAsync(string name, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        RequireState(task, "retried", MigrationTaskState.Completed, MigrationTaskState.CompletedWithFailures, MigrationTaskState.Failed);
+        return await _store.RetryFailedAsync(task.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a secondary pass over the source; returns the new pass number.</summary>
+    public async Task<int> StartIncrementalPassAsync(string name, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        RequireState(task, "given a secondary pass", MigrationTaskState.Completed, MigrationTaskState.CompletedWithFailures);
+        return await _store.StartIncrementalPassAsync(task.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a task and its journal; a running task only with <paramref name="force"/>.</summary>
+    public async Task RemoveTaskAsync(string name, bool force, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        if (task.State == MigrationTaskState.Running && !force)
+            throw new MigrationException("TaskStateInvalid", MigrationErrorKind.InvalidOperation,
+                $"Task '{name}' is running; suspend it first, or use -Force to remove it anyway.", name);
+        await _store.DeleteTaskAsync(task.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What a run of the task would copy, overwrite and skip, from listings only; writes nothing.</summary>
+    public IAsyncEnumerable<PlannedObject> PlanAsync(string name, CancellationToken cancellationToken) =>
+        DryRun.PlanAsync(this, name, cancellationToken);
+
+    internal async Task<MigrationTask> TransitionAsync(string name, MigrationTaskState[] from, MigrationTaskState to, string verb, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        if (!await _store.TransitionAsync(task.Id, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+            RequireState(task, verb, from);
+        }
+        return await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void RequireState(MigrationTask task, string verb, params MigrationTaskState[] allowed)
+    {
+        if (Array.IndexOf(allowed, task.State) < 0)
+            throw new MigrationException("TaskStateInvalid", MigrationErrorKind.InvalidOperation,
+                $"Task '{task.Name}' is {task.State}; it can be {verb} only when {string.Join(" or ", allowed)}.", task.Name);
+    }
 
     public void Dispose() => _store.Dispose();
 

@@ -1,9 +1,17 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
 using MspMigration.Engine.Integrity;
+using MspMigration.Engine.Limits;
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
 namespace MspMigration.Engine.Transfer;
+
+/// <summary>What the agent knows of the destination before copying one object.</summary>
+public readonly record struct DestinationState(bool Known, ObjectInfo? Existing)
+{
+    public static readonly DestinationState Unknown = new(false, null);
+}
 
 /// <summary>
 /// Copies one object as a stream, verifying size and CRC-64/XZ on the way, and retries
@@ -14,30 +22,39 @@ public sealed class ObjectCopier
 {
     private readonly IObjectStore _source;
     private readonly IObjectStore _destination;
-    private readonly SameNamePolicy _policy;
     private readonly int _maxAttempts;
     private readonly TimeSpan _baseDelay;
     private readonly Action<long>? _onBytes;
+    private readonly TaskLimiter? _limiter;
 
-    public ObjectCopier(IObjectStore source, IObjectStore destination, SameNamePolicy policy, int maxAttempts,
-        Action<long>? onBytes = null, TimeSpan? baseDelay = null)
+    public ObjectCopier(IObjectStore source, IObjectStore destination, int maxAttempts,
+        Action<long>? onBytes = null, TimeSpan? baseDelay = null, TaskLimiter? limiter = null)
     {
         _source = source;
         _destination = destination;
-        _policy = policy;
         _maxAttempts = Math.Max(1, maxAttempts);
         _onBytes = onBytes;
         _baseDelay = baseDelay ?? TimeSpan.FromMilliseconds(200);
+        _limiter = limiter;
     }
 
-    public async Task<ObjectOutcomeRecord> CopyAsync(PendingObject item, CancellationToken cancellationToken)
+    public async Task<ObjectOutcomeRecord> CopyAsync(PendingObject item, SameNamePolicy policy, DestinationState destination, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var (outcome, bytes, crc) = await CopyOnceAsync(item, cancellationToken).ConfigureAwait(false);
-                return new ObjectOutcomeRecord(item.TaskId, item.SegmentId, item.Key, outcome, bytes, crc, attempt, null);
+                if (_limiter is not null) await _limiter.AcquireRequestAsync(cancellationToken).ConfigureAwait(false);
+                if (policy != SameNamePolicy.Overwrite)
+                {
+                    var existing = destination.Known ? destination.Existing
+                        : await _destination.HeadAsync(item.Key, cancellationToken).ConfigureAwait(false);
+                    var (action, _) = SameNameDecision.Decide(policy, AsInfo(item), existing);
+                    if (action == PlannedAction.Skip)
+                        return new ObjectOutcomeRecord(item.TaskId, item.SegmentId, item.Key, ObjectOutcome.Skipped, 0, null, attempt, null);
+                }
+                var (bytes, crc, copied) = await CopyOnceAsync(item, cancellationToken).ConfigureAwait(false);
+                return new ObjectOutcomeRecord(item.TaskId, item.SegmentId, item.Key, ObjectOutcome.Succeeded, bytes, crc, attempt, null, copied);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -47,19 +64,20 @@ public sealed class ObjectCopier
                     var why = transient ? $"gave up after {attempt} attempts: {Describe(e)}" : Describe(e);
                     return new ObjectOutcomeRecord(item.TaskId, item.SegmentId, item.Key, ObjectOutcome.Failed, 0, null, attempt, why);
                 }
+                // After a failed attempt the destination may have changed: ask again.
+                destination = DestinationState.Unknown;
                 await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<(ObjectOutcome, long, ulong?)> CopyOnceAsync(PendingObject item, CancellationToken cancellationToken)
+    private async Task<(long, ulong, ObjectInfo)> CopyOnceAsync(PendingObject item, CancellationToken cancellationToken)
     {
-        if (_policy != SameNamePolicy.Overwrite && await ShouldSkipAsync(item, cancellationToken).ConfigureAwait(false))
-            return (ObjectOutcome.Skipped, 0, null);
-
         await using var reader = await _source.OpenReadAsync(item.Key, cancellationToken).ConfigureAwait(false);
         var expectedSize = reader.Info.Size;
-        await using var hashing = new HashingReadStream(reader.Content, leaveOpen: true, _onBytes);
+        Stream content = reader.Content;
+        if (_limiter is { LimitsBandwidth: true }) content = new ThrottledReadStream(content, _limiter);
+        await using var hashing = new HashingReadStream(content, leaveOpen: true, _onBytes);
         var put = await _destination.PutAsync(item.Key, hashing, expectedSize, reader.Metadata, reader.Info.LastModified, cancellationToken)
             .ConfigureAwait(false);
 
@@ -73,23 +91,10 @@ public sealed class ObjectCopier
             throw Mismatch(item.Key, $"CRC-64 of the bytes read is {crc}, the source reports {expected}");
         if (put.Crc64 is { } stored && stored != crc)
             throw Mismatch(item.Key, $"CRC-64 of the bytes read is {crc}, the destination reports {stored}");
-        return (ObjectOutcome.Succeeded, hashing.BytesRead, crc);
+        return (hashing.BytesRead, crc, reader.Info);
     }
 
-    private async Task<bool> ShouldSkipAsync(PendingObject item, CancellationToken cancellationToken)
-    {
-        var existing = await _destination.HeadAsync(item.Key, cancellationToken).ConfigureAwait(false);
-        if (existing is null) return false;
-        return _policy switch
-        {
-            SameNamePolicy.Skip => true,
-            SameNamePolicy.IfSourceNewer => existing.LastModified >= item.LastModified,
-            SameNamePolicy.IfDifferent => existing.Size == item.Size
-                && (existing.Crc64 is null || item.SourceCrc64 is null || existing.Crc64 == item.SourceCrc64)
-                && (existing.ETag is null || item.ETag is null || existing.ETag == item.ETag),
-            _ => false,
-        };
-    }
+    internal static ObjectInfo AsInfo(PendingObject item) => new(item.Key, item.Size, item.LastModified, item.ETag, item.SourceCrc64);
 
     private TimeSpan Backoff(int attempt)
     {

@@ -28,12 +28,16 @@ internal static class SqliteSchema
             listing_lease_until INTEGER,
             listing_cursor TEXT,
             listing_done INTEGER NOT NULL DEFAULT 0,
-            next_segment_seq INTEGER NOT NULL DEFAULT 0
+            next_segment_seq INTEGER NOT NULL DEFAULT 0,
+            options TEXT NOT NULL DEFAULT '{}',
+            pass INTEGER NOT NULL DEFAULT 1,
+            changed_in_pass INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE segments(
             id INTEGER PRIMARY KEY,
             task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
             seq INTEGER NOT NULL,
+            start_after TEXT,                      -- the listing cursor before this segment
             first_key TEXT NOT NULL,
             last_key TEXT NOT NULL,
             object_count INTEGER NOT NULL,
@@ -42,10 +46,6 @@ internal static class SqliteSchema
             owner TEXT,
             lease_until INTEGER,
             claims INTEGER NOT NULL DEFAULT 0,
-            succeeded INTEGER NOT NULL DEFAULT 0,
-            skipped INTEGER NOT NULL DEFAULT 0,
-            failed INTEGER NOT NULL DEFAULT 0,
-            bytes_done INTEGER NOT NULL DEFAULT 0,
             UNIQUE(task_id, seq)
         );
         CREATE INDEX segments_by_state ON segments(task_id, state);

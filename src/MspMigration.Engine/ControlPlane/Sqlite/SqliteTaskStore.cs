@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
 namespace MspMigration.Engine.ControlPlane.Sqlite;
@@ -74,9 +75,9 @@ public sealed class SqliteTaskStore : ITaskStore
             throw new MigrationException("TaskAlreadyExists", MigrationErrorKind.ResourceExists,
                 $"A task named '{spec.Name}' already exists in {Description}.", spec.Name);
         Exec("""
-            INSERT INTO tasks(name, source, source_profile, destination, destination_profile, same_name_policy, master_agent, state, created_at)
-            VALUES($n, $s, $sp, $d, $dp, $p, $m, $st, $c)
-            """, tx,
+            INSERT INTO tasks(name, source, source_profile, destination, destination_profile, same_name_policy, master_agent, state, created_at, options)
+            VALUES($n, $s, $sp, $d, $dp, $p, $m, $st, $c, $o)
+            """, tx, ("$o", spec.Options.ToJson()),
             ("$n", spec.Name), ("$s", spec.Source), ("$sp", spec.SourceProfile), ("$d", spec.Destination),
             ("$dp", spec.DestinationProfile), ("$p", spec.SameNamePolicy.ToString()), ("$m", spec.MasterAgent),
             ("$st", MigrationTaskState.Pending.ToString()), ("$c", Now()));
@@ -168,49 +169,61 @@ public sealed class SqliteTaskStore : ITaskStore
         return lease;
     }, cancellationToken);
 
-    public Task AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? cursor, bool listingDone, CancellationToken cancellationToken) => Locked(() =>
+    public Task<int> AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? segmentStartAfter,
+        string? cursor, bool listingDone, CancellationToken cancellationToken) => Locked(() =>
     {
         using var tx = _connection.BeginTransaction();
         var owner = ExecScalar("SELECT listing_owner FROM tasks WHERE id = $t AND listing_done = 0", tx, ("$t", taskId)) as string;
         if (owner != agentName)
             throw new LeaseLostException($"Agent '{agentName}' no longer holds the listing lease of task {taskId}.");
-        if (objects.Count > 0)
+        // New keys are inserted; known keys are queued again only when they changed since they were
+        // copied, or failed: the same statement serves the first and every secondary pass.
+        using var upsert = Command("""
+            INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64) VALUES($t, $k, $s, $m, $e, $c)
+            ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = 0, error = NULL
+            WHERE objects.outcome = 3 OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
+               OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
+            """, tx);
+        var pt = upsert.Parameters.Add("$t", SqliteType.Integer);
+        var pk = upsert.Parameters.Add("$k", SqliteType.Text);
+        var ps = upsert.Parameters.Add("$s", SqliteType.Integer);
+        var pm = upsert.Parameters.Add("$m", SqliteType.Integer);
+        var pe = upsert.Parameters.Add("$e", SqliteType.Text);
+        var pc = upsert.Parameters.Add("$c", SqliteType.Integer);
+        upsert.Prepare();
+        string? first = null, last = null;
+        var queued = 0;
+        long bytes = 0;
+        foreach (var o in objects)
         {
-            var seq = Convert.ToInt64(ExecScalar("SELECT next_segment_seq FROM tasks WHERE id = $t", tx, ("$t", taskId)));
+            pt.Value = taskId;
+            pk.Value = o.Key;
+            ps.Value = o.Size;
+            pm.Value = o.LastModified.ToUnixTimeMilliseconds();
+            pe.Value = (object?)o.ETag ?? DBNull.Value;
+            pc.Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
+            if (upsert.ExecuteNonQuery() == 0) continue;
+            first ??= o.Key;
+            last = o.Key;
+            queued++;
+            bytes += o.Size;
+        }
+        if (queued > 0)
+        {
             Exec("""
-                INSERT INTO segments(task_id, seq, first_key, last_key, object_count, byte_count)
-                VALUES($t, $q, $f, $l, $c, $b)
-                """, tx, ("$t", taskId), ("$q", seq), ("$f", objects[0].Key), ("$l", objects[^1].Key),
-                ("$c", objects.Count), ("$b", objects.Sum(o => o.Size)));
-            using var insert = Command("""
-                INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64) VALUES($t, $k, $s, $m, $e, $c)
-                ON CONFLICT(task_id, key) DO NOTHING
-                """, tx);
-            var pt = insert.Parameters.Add("$t", SqliteType.Integer);
-            var pk = insert.Parameters.Add("$k", SqliteType.Text);
-            var ps = insert.Parameters.Add("$s", SqliteType.Integer);
-            var pm = insert.Parameters.Add("$m", SqliteType.Integer);
-            var pe = insert.Parameters.Add("$e", SqliteType.Text);
-            var pc = insert.Parameters.Add("$c", SqliteType.Integer);
-            insert.Prepare();
-            foreach (var o in objects)
-            {
-                pt.Value = taskId;
-                pk.Value = o.Key;
-                ps.Value = o.Size;
-                pm.Value = o.LastModified.ToUnixTimeMilliseconds();
-                pe.Value = (object?)o.ETag ?? DBNull.Value;
-                pc.Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
-                insert.ExecuteNonQuery();
-            }
-            Exec("UPDATE tasks SET next_segment_seq = next_segment_seq + 1 WHERE id = $t", tx, ("$t", taskId));
+                INSERT INTO segments(task_id, seq, start_after, first_key, last_key, object_count, byte_count)
+                VALUES($t, (SELECT next_segment_seq FROM tasks WHERE id = $t), $a, $f, $l, $c, $b)
+                """, tx, ("$t", taskId), ("$a", segmentStartAfter), ("$f", first), ("$l", last), ("$c", queued), ("$b", bytes));
+            Exec("UPDATE tasks SET next_segment_seq = next_segment_seq + 1, changed_in_pass = changed_in_pass + $c WHERE id = $t",
+                tx, ("$t", taskId), ("$c", queued));
         }
         Exec("UPDATE tasks SET listing_cursor = $c, listing_done = $d WHERE id = $t", tx,
             ("$c", cursor), ("$d", listingDone ? 1 : 0), ("$t", taskId));
         if (listingDone)
             Exec("UPDATE tasks SET listing_owner = NULL, listing_lease_until = NULL WHERE id = $t", tx, ("$t", taskId));
         tx.Commit();
-        return true;
+        return queued;
     }, cancellationToken);
 
     public Task FailTaskAsync(long taskId, string reason, CancellationToken cancellationToken) => Locked(() =>
@@ -224,10 +237,12 @@ public sealed class SqliteTaskStore : ITaskStore
         using var cmd = Command("""
             UPDATE segments SET state = 1, owner = $a, lease_until = $u, claims = claims + 1
             WHERE id = (SELECT id FROM segments WHERE task_id = $t AND (state = 0 OR (state = 1 AND lease_until < $now)) ORDER BY seq LIMIT 1)
-            RETURNING id, first_key, last_key
+            RETURNING id, start_after, first_key, last_key
             """, tx, ("$a", agentName), ("$u", now + (long)leaseDuration.TotalMilliseconds), ("$t", taskId), ("$now", now));
         using var r = cmd.ExecuteReader();
-        SegmentClaim? claim = r.Read() ? new SegmentClaim(r.GetInt64(0), taskId, r.GetString(1), r.GetString(2)) : null;
+        SegmentClaim? claim = r.Read()
+            ? new SegmentClaim(r.GetInt64(0), taskId, r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3))
+            : null;
         r.Close();
         tx.Commit();
         return claim;
@@ -252,10 +267,12 @@ public sealed class SqliteTaskStore : ITaskStore
     {
         var now = Now();
         using var tx = _connection.BeginTransaction();
-        // Only a pending object changes: a record from an agent whose lease was taken over
-        // cannot count an object twice.
+        // Only a pending object changes: a record from an agent whose lease was taken over cannot
+        // count an object twice. What was copied replaces what was listed, so that a secondary
+        // pass compares against the copy.
         using var update = Command("""
-            UPDATE objects SET outcome = $o, attempts = attempts + $n, crc64 = $c, error = $e, updated_at = $now
+            UPDATE objects SET outcome = $o, attempts = attempts + $n, crc64 = $c, error = $e, updated_at = $now,
+                size = COALESCE($s, size), last_modified = COALESCE($m, last_modified), etag = CASE WHEN $s IS NULL THEN etag ELSE $g END
             WHERE task_id = $t AND key = $k AND outcome = 0
             """, tx);
         var po = update.Parameters.Add("$o", SqliteType.Integer);
@@ -263,17 +280,12 @@ public sealed class SqliteTaskStore : ITaskStore
         var pc = update.Parameters.Add("$c", SqliteType.Integer);
         var pe = update.Parameters.Add("$e", SqliteType.Text);
         var pnow = update.Parameters.Add("$now", SqliteType.Integer);
+        var ps = update.Parameters.Add("$s", SqliteType.Integer);
+        var pm = update.Parameters.Add("$m", SqliteType.Integer);
+        var pg = update.Parameters.Add("$g", SqliteType.Text);
         var pt = update.Parameters.Add("$t", SqliteType.Integer);
         var pk = update.Parameters.Add("$k", SqliteType.Text);
-        using var counters = Command("""
-            UPDATE segments SET succeeded = succeeded + $s, skipped = skipped + $k, failed = failed + $f, bytes_done = bytes_done + $b
-            WHERE id = $id
-            """, tx);
-        var cs = counters.Parameters.Add("$s", SqliteType.Integer);
-        var ck = counters.Parameters.Add("$k", SqliteType.Integer);
-        var cf = counters.Parameters.Add("$f", SqliteType.Integer);
-        var cb = counters.Parameters.Add("$b", SqliteType.Integer);
-        var cid = counters.Parameters.Add("$id", SqliteType.Integer);
+        update.Prepare();
         foreach (var o in outcomes)
         {
             po.Value = (int)o.Outcome;
@@ -281,15 +293,12 @@ public sealed class SqliteTaskStore : ITaskStore
             pc.Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
             pe.Value = (object?)o.Error ?? DBNull.Value;
             pnow.Value = now;
+            ps.Value = o.Copied is { } c1 ? c1.Size : DBNull.Value;
+            pm.Value = o.Copied is { } c2 ? c2.LastModified.ToUnixTimeMilliseconds() : DBNull.Value;
+            pg.Value = (object?)o.Copied?.ETag ?? DBNull.Value;
             pt.Value = o.TaskId;
             pk.Value = o.Key;
-            if (update.ExecuteNonQuery() == 0) continue;
-            cs.Value = o.Outcome == ObjectOutcome.Succeeded ? 1 : 0;
-            ck.Value = o.Outcome == ObjectOutcome.Skipped ? 1 : 0;
-            cf.Value = o.Outcome == ObjectOutcome.Failed ? 1 : 0;
-            cb.Value = o.Outcome == ObjectOutcome.Succeeded ? o.Bytes : 0;
-            cid.Value = o.SegmentId;
-            counters.ExecuteNonQuery();
+            update.ExecuteNonQuery();
         }
         tx.Commit();
         return true;
@@ -318,7 +327,7 @@ public sealed class SqliteTaskStore : ITaskStore
         var now = Now();
         Exec("""
             UPDATE tasks SET
-                state = CASE WHEN (SELECT COALESCE(SUM(failed), 0) FROM segments WHERE task_id = $t) > 0
+                state = CASE WHEN EXISTS (SELECT 1 FROM objects WHERE task_id = $t AND outcome = 3)
                              THEN 'CompletedWithFailures' ELSE 'Completed' END,
                 finished_at = $now
             WHERE id = $t AND listing_done = 1 AND state = 'Running'
@@ -333,16 +342,75 @@ public sealed class SqliteTaskStore : ITaskStore
     {
         var task = ReadTasks("WHERE id = $i", null, ("$i", taskId)).SingleOrDefault()
             ?? throw new MigrationException("TaskNotFound", MigrationErrorKind.ObjectNotFound, $"No task with id {taskId}.", taskId);
-        var listingDone = Convert.ToInt64(ExecScalar("SELECT listing_done FROM tasks WHERE id = $t", null, ("$t", taskId))) == 1;
-        using var cmd = Command("""
-            SELECT COUNT(*), COALESCE(SUM(state = 2), 0), COALESCE(SUM(object_count), 0), COALESCE(SUM(byte_count), 0),
-                   COALESCE(SUM(succeeded), 0), COALESCE(SUM(skipped), 0), COALESCE(SUM(failed), 0), COALESCE(SUM(bytes_done), 0)
-            FROM segments WHERE task_id = $t
-            """, null, ("$t", taskId));
-        using var r = cmd.ExecuteReader();
-        r.Read();
-        return StatusBuilder.Build(task, listingDone, r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3),
-            r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7));
+        var counts = new JournalCounts();
+        using (var cmd = Command("""
+            SELECT listing_done, changed_in_pass,
+                   (SELECT COUNT(*) FROM segments WHERE task_id = $t), (SELECT COUNT(*) FROM segments WHERE task_id = $t AND state = 2)
+            FROM tasks WHERE id = $t
+            """, null, ("$t", taskId)))
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            counts.ListingDone = r.GetInt64(0) == 1;
+            counts.ChangedInPass = r.GetInt64(1);
+            counts.Segments = r.GetInt32(2);
+            counts.SegmentsDone = r.GetInt32(3);
+        }
+        // Counted from the journal itself, so retries and secondary passes can never skew them.
+        using (var cmd = Command("SELECT outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects WHERE task_id = $t GROUP BY outcome", null, ("$t", taskId)))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read())
+                counts.Add((ObjectOutcome)r.GetInt32(0), r.GetInt64(1), r.GetInt64(2));
+        return StatusBuilder.Build(task, counts);
+    }, cancellationToken);
+
+    public Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, TaskOptions options, CancellationToken cancellationToken) => Locked(() =>
+        Exec("UPDATE tasks SET same_name_policy = $p, options = $o WHERE id = $t", null,
+            ("$p", policy.ToString()), ("$o", options.ToJson()), ("$t", taskId)), cancellationToken);
+
+    public Task<bool> TransitionAsync(long taskId, MigrationTaskState[] from, MigrationTaskState to, CancellationToken cancellationToken) => Locked(() =>
+    {
+        var allowed = string.Join(",", from.Select(f => $"'{f}'"));
+        return Exec($"UPDATE tasks SET state = $s WHERE id = $t AND state IN ({allowed})", null, ("$s", to.ToString()), ("$t", taskId)) == 1;
+    }, cancellationToken);
+
+    public Task<long> RetryFailedAsync(long taskId, CancellationToken cancellationToken) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        // Each failed object goes back to the newest segment whose range holds it; nothing else is touched.
+        Exec("""
+            UPDATE segments SET state = 0, owner = NULL, lease_until = NULL
+            WHERE id IN (SELECT (SELECT s.id FROM segments s WHERE s.task_id = o.task_id AND o.key >= s.first_key AND o.key <= s.last_key
+                                 ORDER BY s.seq DESC LIMIT 1)
+                         FROM objects o WHERE o.task_id = $t AND o.outcome = 3)
+            """, tx, ("$t", taskId));
+        var count = Exec("UPDATE objects SET outcome = 0, error = NULL WHERE task_id = $t AND outcome = 3", tx, ("$t", taskId));
+        Exec("""
+            UPDATE tasks SET state = 'Running', state_reason = NULL, finished_at = NULL, listing_owner = NULL, listing_lease_until = NULL
+            WHERE id = $t AND ($c > 0 OR listing_done = 0)
+            """, tx, ("$t", taskId), ("$c", count));
+        tx.Commit();
+        return (long)count;
+    }, cancellationToken);
+
+    public Task<int> StartIncrementalPassAsync(long taskId, CancellationToken cancellationToken) => Locked(() =>
+    {
+        Exec("""
+            UPDATE tasks SET pass = pass + 1, changed_in_pass = 0, listing_done = 0, listing_cursor = NULL, listing_owner = NULL,
+                listing_lease_until = NULL, state = 'Running', state_reason = NULL, started_at = $now, finished_at = NULL
+            WHERE id = $t
+            """, null, ("$t", taskId), ("$now", Now()));
+        return Convert.ToInt32(ExecScalar("SELECT pass FROM tasks WHERE id = $t", null, ("$t", taskId)));
+    }, cancellationToken);
+
+    public Task DeleteTaskAsync(long taskId, CancellationToken cancellationToken) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        Exec("DELETE FROM objects WHERE task_id = $t", tx, ("$t", taskId));
+        Exec("DELETE FROM segments WHERE task_id = $t", tx, ("$t", taskId));
+        Exec("DELETE FROM tasks WHERE id = $t", tx, ("$t", taskId));
+        tx.Commit();
+        return true;
     }, cancellationToken);
 
     public async IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(long taskId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -433,13 +501,13 @@ public sealed class SqliteTaskStore : ITaskStore
     {
         using var cmd = Command($"""
             SELECT id, name, source, source_profile, destination, destination_profile, same_name_policy,
-                   master_agent, state, state_reason, created_at, started_at, finished_at
+                   master_agent, state, state_reason, created_at, started_at, finished_at, options, pass
             FROM tasks {where}
             """, tx, args);
         using var r = cmd.ExecuteReader();
         var list = new List<MigrationTask>();
         while (r.Read())
-            list.Add(new MigrationTask
+            list.Add(TaskMapper.WithOptions(new MigrationTask
             {
                 Id = r.GetInt64(0),
                 Name = r.GetString(1),
@@ -454,7 +522,8 @@ public sealed class SqliteTaskStore : ITaskStore
                 CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)),
                 StartedAt = r.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
                 FinishedAt = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
-            });
+                Pass = r.GetInt32(14),
+            }, TaskOptions.FromJson(r.GetString(13))));
         return list;
     }
 }

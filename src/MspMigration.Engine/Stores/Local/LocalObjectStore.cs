@@ -97,7 +97,11 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
-        var temp = Path.Combine(staging, StagingName());
+        SweepStagingOnce(staging);
+        // The writer's process id leads the name, so a later sweep knows which files a dead agent left.
+        var temp = Path.Combine(staging, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // A failure reading the source is the source's (often transient) failure, not this store's.
+        var sourceFailed = false;
         try
         {
             var crc = Crc64Xz.Create();
@@ -108,9 +112,19 @@ public sealed class LocalObjectStore : IObjectStore
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                 try
                 {
-                    int n;
-                    while ((n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    while (true)
                     {
+                        int n;
+                        try
+                        {
+                            n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            sourceFailed = true;
+                            throw;
+                        }
+                        if (n == 0) break;
                         crc.Append(buffer.AsSpan(0, n));
                         await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                         written += n;
@@ -127,7 +141,7 @@ public sealed class LocalObjectStore : IObjectStore
             File.Move(temp, path, overwrite: true);
             return new PutResult(written, crc.GetCurrentHashAsUInt64(), null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (!sourceFailed && e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             var kind = e is UnauthorizedAccessException ? StoreErrorKind.AccessDenied : StoreErrorKind.Other;
@@ -149,12 +163,42 @@ public sealed class LocalObjectStore : IObjectStore
     public ValueTask DisposeAsync()
     {
         lock (_cursorLock) _cursor?.Dispose();
-        RemoveOrphanedStagingFiles();
         // Leave no trace in the destination: the staging folder goes when it is empty.
         try { Directory.Delete(Path.Combine(_root, LocalKeyMapper.StagingFolder), recursive: false); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return ValueTask.CompletedTask;
+    }
+
+    private int _swept;
+
+    /// <summary>
+    /// Removes staged files of writers that no longer run (an agent killed mid-copy), once per
+    /// store. Files of live processes are left alone: another agent may be writing them.
+    /// </summary>
+    private void SweepStagingOnce(string staging)
+    {
+        if (Interlocked.Exchange(ref _swept, 1) == 1 || !Directory.Exists(staging)) return;
+        foreach (var file in Directory.EnumerateFiles(staging))
+        {
+            var name = Path.GetFileName(file);
+            var dash = name.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), out var pid) || IsRunning(pid)) continue;
+            TryDelete(file);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static FileStream CreateStagingFile(string staging, string temp)
@@ -170,43 +214,6 @@ public sealed class LocalObjectStore : IObjectStore
             {
                 // Another agent removed the empty staging folder as it stopped; make it again.
             }
-        }
-    }
-
-    // Staged files carry the writer's process id, so that a later agent can tell the leftovers
-    // of a killed agent (whose objects are copied again) from files still being written.
-    private static string StagingName() => $"{Environment.ProcessId}.{Guid.NewGuid():N}";
-
-    private void RemoveOrphanedStagingFiles()
-    {
-        try
-        {
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder)))
-            {
-                var name = Path.GetFileName(file);
-                var dot = name.IndexOf('.');
-                if (dot > 0 && int.TryParse(name.AsSpan(0, dot), out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
-                    TryDelete(file);
-            }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using MspMigration.Cmdlets.Infrastructure;
+
+namespace MspMigration.Cmdlets.Commands;
+
+/// <summary>Removes a task and its journal from the control plane; objects already copied stay where they are.</summary>
+[Cmdlet(VerbsCommon.Remove, "MigrationTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveMigrationTaskCommand : TaskCommand
+{
+    /// <summary>Remove without asking, even a running task.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void Act(string name)
+    {
+        // -Force skips the confirmation, never -WhatIf.
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
+        if (!(Force && !whatIf) && !ShouldProcess(name, "Remove migration task and its journal")) return;
+        var service = Service();
+        Run(async ct =>
+        {
+            await service.RemoveTaskAsync(name, Force, ct).ConfigureAwait(false);
+            return true;
+        });
+    }
+}

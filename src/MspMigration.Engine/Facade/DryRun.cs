@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Policies;
+using MspMigration.Engine.Stores;
+
+namespace MspMigration.Engine.Facade;
+
+/// <summary>
+/// The dry run: walks the source and destination listings side by side (both in key order) and
+/// says what a run would do with each object. Reads listings only; writes nothing anywhere.
+/// </summary>
+internal static class DryRun
+{
+    public static async IAsyncEnumerable<PlannedObject> PlanAsync(MigrationService service, string name,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var task = await service.GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        await using var source = StoreFactory.Open(StoreLocation.Parse(task.Source, "Source"), service.Config.FindProfile(task.SourceProfile));
+        await using var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), service.Config.FindProfile(task.DestinationProfile));
+        var filter = new ObjectFilter(TaskMapper.Options(task));
+        var existing = Walk(destination, missingIsEmpty: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var hasExisting = await existing.MoveNextAsync().ConfigureAwait(false);
+        try
+        {
+            await foreach (var o in Walk(source, missingIsEmpty: false, cancellationToken).ConfigureAwait(false))
+            {
+                if (!filter.Accepts(o)) continue;
+                while (hasExisting && Utf8OrdinalComparer.Instance.Compare(existing.Current.Key, o.Key) < 0)
+                    hasExisting = await existing.MoveNextAsync().ConfigureAwait(false);
+                var match = hasExisting && existing.Current.Key == o.Key ? existing.Current : null;
+                var (action, reason) = SameNameDecision.Decide(task.SameNamePolicy, o, match);
+                yield return new PlannedObject { TaskName = task.Name, Key = o.Key, Size = o.Size, Action = action, Reason = reason };
+            }
+        }
+        finally
+        {
+            await existing.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async IAsyncEnumerable<ObjectInfo> Walk(IObjectStore store, bool missingIsEmpty, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        while (true)
+        {
+            ObjectPage page;
+            try
+            {
+                page = await store.ListAsync(cursor, 1000, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreException e) when (missingIsEmpty && e.Kind == StoreErrorKind.NotFound)
+            {
+                yield break; // a destination that does not exist yet holds nothing
+            }
+            foreach (var o in page.Objects) yield return o;
+            if (page.NextStartAfter is null) yield break;
+            cursor = page.NextStartAfter;
+        }
+    }
+}

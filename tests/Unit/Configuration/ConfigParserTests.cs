@@ -1,0 +1,63 @@
+using MspMigration.Engine.Configuration;
+
+namespace MspMigration.Tests.Unit.Configuration;
+
+public class ConfigParserTests
+{
+    [Fact]
+    public void Reads_agent_control_plane_and_profiles()
+    {
+        var config = ConfigParser.Parse("""
+            [agent]
+            name = "a1"
+            address = "172.16.0.94"
+            concurrency = 8
+            lease_seconds = 20
+
+            [control_plane]
+            sqlite = "cp.db"
+
+            [profiles.ali]
+            type = "oss"
+            access_key_secret = "s3cr3t-value"
+            """, "/etc/msp/agent.toml");
+        Assert.Equal("a1", config.AgentName);
+        Assert.Equal("172.16.0.94", config.Address);
+        Assert.Equal(8, config.Concurrency);
+        Assert.Equal(TimeSpan.FromSeconds(20), config.LeaseDuration);
+        Assert.Equal(Path.GetFullPath("/etc/msp/cp.db"), config.ControlPlane.Location);
+        Assert.Equal("s3cr3t-value", config.FindProfile("ali")!.Get("ACCESS_KEY_SECRET"));
+    }
+
+    [Fact]
+    public void A_profile_prints_without_its_secrets() =>
+        Assert.DoesNotContain("s3cr3t", new CredentialProfile("p", new() { ["secret_key"] = "s3cr3t" }).ToString());
+
+    [Theory]
+    [InlineData("[agent]\nconcurrency = 0", "concurrency")]
+    [InlineData("[agent]\nconcurrency = \"many\"", "concurrency")]
+    [InlineData("agent = 1", "agent")]
+    [InlineData("[agent\nname=", "not valid TOML")]
+    [InlineData("[profiles]\nali = 3", "profiles.ali")]
+    public void Names_the_offending_setting(string toml, string expected)
+    {
+        var e = Assert.Throws<MigrationException>(() => ConfigParser.Parse(toml, "/x/agent.toml"));
+        Assert.Equal("ConfigInvalid", e.ErrorId);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Invalid_toml_does_not_echo_secret_values()
+    {
+        var e = Assert.Throws<MigrationException>(() =>
+            ConfigParser.Parse("[profiles.x]\nsecret_key = \"TOPSECRETVALUE\nnext = 1", "/x/agent.toml"));
+        Assert.DoesNotContain("TOPSECRETVALUE", e.Message);
+    }
+
+    [Fact]
+    public void Redactor_masks_registered_secrets()
+    {
+        SecretRedactor.Register("AKID-very-secret-123");
+        Assert.Equal("denied for *** on bucket", SecretRedactor.Redact("denied for AKID-very-secret-123 on bucket"));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using MspMigration.Engine.Stores;
+using MspMigration.Engine.Stores.Local;
+
+namespace MspMigration.Tests.Unit.Stores;
+
+public sealed class LocalObjectStoreTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("msp-local-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private void Write(string key, string content = "x")
+    {
+        var path = Path.Combine(_root, key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    [Fact]
+    public async Task Lists_nested_keys_in_utf8_order_across_pages()
+    {
+        string[] keys = ["a!", "a/b", "a/c/d", "a0", "b", "数据/x", "😀", "\uE000x", "A", "z/z/z/z"];
+        foreach (var k in keys) Write(k);
+        await using var store = new LocalObjectStore(_root);
+        var listed = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await store.ListAsync(after, 3, CancellationToken.None);
+            Assert.True(page.Objects.Count <= 3);
+            listed.AddRange(page.Objects.Select(o => o.Key));
+            after = page.NextStartAfter;
+        } while (after is not null);
+        Assert.Equal(keys.OrderBy(k => k, Utf8OrdinalComparer.Instance), listed);
+    }
+
+    [Fact]
+    public async Task Resumes_after_any_key_with_a_fresh_store()
+    {
+        foreach (var k in new[] { "a/1", "a/2", "b/1", "b/2", "c" }) Write(k);
+        await using var store = new LocalObjectStore(_root);
+        var page = await store.ListAsync("a/2", 10, CancellationToken.None);
+        Assert.Equal(["b/1", "b/2", "c"], page.Objects.Select(o => o.Key));
+        page = await store.ListAsync("b", 10, CancellationToken.None);
+        Assert.Equal(["b/1", "b/2", "c"], page.Objects.Select(o => o.Key));
+        Assert.Null(page.NextStartAfter);
+    }
+
+    [Fact]
+    public async Task Put_is_atomic_and_leaves_no_staging_behind()
+    {
+        await using (var store = new LocalObjectStore(_root))
+        {
+            var data = Encoding.UTF8.GetBytes("hello world");
+            var result = await store.PutAsync("x/y/z.txt", new MemoryStream(data), data.Length, null, null, CancellationToken.None);
+            Assert.Equal(data.Length, result.Size);
+            Assert.Equal(MspMigration.Engine.Integrity.Crc64Xz.Compute(data), result.Crc64);
+            Assert.Equal("hello world", File.ReadAllText(Path.Combine(_root, "x/y/z.txt")));
+            var listed = await store.ListAsync(null, 100, CancellationToken.None);
+            Assert.Equal(["x/y/z.txt"], listed.Objects.Select(o => o.Key));
+        }
+        Assert.False(Directory.Exists(Path.Combine(_root, LocalKeyMapper.StagingFolder)));
+    }
+
+    [Fact]
+    public async Task A_failed_write_leaves_neither_the_object_nor_a_temp_file()
+    {
+        await using var store = new LocalObjectStore(_root);
+        await Assert.ThrowsAsync<IOException>(() =>
+            store.PutAsync("k", new FailingStream(), 100, null, null, CancellationToken.None));
+        Assert.False(File.Exists(Path.Combine(_root, "k")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder)));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/../../escape")]
+    [InlineData("/absolute")]
+    [InlineData("a//b")]
+    [InlineData("a/./b")]
+    [InlineData("dir/")]
+    [InlineData("nul\0byte")]
+    [InlineData(".mspmigration-tmp/x")]
+    [InlineData("")]
+    public async Task Refuses_keys_that_escape_or_cannot_be_files(string key)
+    {
+        await using var store = new LocalObjectStore(_root);
+        var e = await Assert.ThrowsAsync<StoreException>(() =>
+            store.PutAsync(key, new MemoryStream([1]), 1, null, null, CancellationToken.None));
+        Assert.Equal(StoreErrorKind.InvalidKey, e.Kind);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_root)!, "escape"));
+    }
+
+    [Fact]
+    public async Task Reading_a_missing_object_is_not_found()
+    {
+        await using var store = new LocalObjectStore(_root);
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync("nope", CancellationToken.None));
+        Assert.Equal(StoreErrorKind.NotFound, e.Kind);
+    }
+
+    [Fact]
+    public async Task Control_characters_in_keys_are_escaped_in_messages()
+    {
+        await using var store = new LocalObjectStore(_root);
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync("evil\u001b[2Jkey", CancellationToken.None));
+        Assert.DoesNotContain('\u001b', e.Message);
+        Assert.Contains("\\u001b", e.Message);
+    }
+
+    private sealed class FailingStream : Stream
+    {
+        private int _reads;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => 100;
+        public override long Position { get => 0; set { } }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) =>
+            _reads++ == 0 ? 10 : throw new IOException("connection reset");
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+public sealed class LocalStagingSweepTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("msp-sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Files_left_by_a_dead_writer_are_swept_and_a_live_writers_kept()
+    {
+        var staging = Directory.CreateDirectory(Path.Combine(_root, LocalKeyMapper.StagingFolder)).FullName;
+        var dead = Path.Combine(staging, "999999999-abc");
+        var live = Path.Combine(staging, $"{Environment.ProcessId}-def");
+        File.WriteAllText(dead, "half");
+        File.WriteAllText(live, "in progress");
+        await using var store = new LocalObjectStore(_root);
+        await store.PutAsync("k", new MemoryStream([1]), 1, null, null, CancellationToken.None);
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live));
+    }
+}
