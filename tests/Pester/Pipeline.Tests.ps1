@@ -84,21 +84,25 @@ Describe '-WhatIf' {
     BeforeAll {
         $r = Invoke-Pwsh -Workspace $ws -Name whatif -Script @'
 New-MigrationTask -Name preview -Source ./src -Destination ./dst -WhatIf
-Start-MigrationAgent -AgentName preview-agent -WhatIf
 Export-FailedObjects mixed -Path ./preview.csv -WhatIf
+Suspend-MigrationTask clean -WhatIf
+Remove-MigrationTask clean -WhatIf
+Start-MigrationAgent -AgentName preview-agent -TaskName clean -WhatIf | Out-Null
 '@
     }
 
     It 'names each target readably' {
         $r.ExitCode | Should -Be 0
         $r.Output | Should -Match 'What if: Performing the operation "Create migration task ''preview''" on target ".*src -> .*dst"'
-        $r.Output | Should -Match 'What if: Performing the operation "Start migration agent" on target "agent ''preview-agent'' on .*controlplane\.db"'
+        $r.Output | Should -Match 'What if: Performing the operation "Suspend migration task" on target "clean"'
+        $r.Output | Should -Match 'What if: Performing the operation "Remove migration task and its journal" on target "clean"'
         $r.Output | Should -Match 'What if: Performing the operation "Write 2 failed objects as CSV" on target ".*preview\.csv"'
     }
 
     It 'changes nothing' {
         Get-MigrationTask preview -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-MigrationAgent preview-agent | Should -BeNullOrEmpty
+        (Get-MigrationTask clean).State | Should -Be 'Completed'
         Test-Path (Join-Path $ws.Root 'preview.csv') | Should -BeFalse
     }
 }

@@ -59,11 +59,22 @@ Describe 'Table views' {
     }
 }
 
+Describe 'Dry-run view' {
+    It 'table and list' {
+        $plan = Start-MigrationAgent -TaskName mixed -WhatIf
+        $text = $plan | Show
+        $text | Should -Match 'Task\s+Action\s+Key\s+Size\s+Reason'
+        $text | Should -Match 'mixed\s+(Copy|Overwrite|Skip)\s+\S'
+        ($plan | Show -List) | Should -Match 'Size\s+: .+ \([\d,]+ bytes\)'
+    }
+}
+
 Describe 'List views' {
     It 'tasks' {
         $text = Get-MigrationTask gone | Show -List
         $text | Should -Match 'StateReason\s+: Listing the source failed'
         $text | Should -Match 'Finished\s+: \S'
+        $text | Should -Match 'Pass\s+: 1'
     }
 
     It 'status' {
@@ -73,6 +84,7 @@ Describe 'List views' {
         $text | Should -Match 'Segments\s+: 1 of 1 done'
         $text | Should -Match 'Transferred\s+: [\d.]+ KiB of [\d.]+ KiB'
         $text | Should -Match 'Rate\s+: .+/s, \d+ objects/s'
+        $text | Should -Match 'Pass\s+: 1'
     }
 
     It 'agents' {
