@@ -127,6 +127,9 @@ function Write-Paras([System.Xml.XmlWriter] $W, [string[]] $Paragraphs) {
 function Get-TypeName([type] $Type) {
     if ($Type.IsArray) { return (Get-TypeName $Type.GetElementType()) + '[]' }
     if ($Type -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
+    # Nullable<T> shows as T; System types by their short names, as Get-Command -Syntax does.
+    if ($Type.IsGenericType -and $Type.GetGenericTypeDefinition() -eq [Nullable`1]) { return Get-TypeName $Type.GetGenericArguments()[0] }
+    if ($Type.Namespace -eq 'System') { return $Type.Name }
     $Type.FullName
 }
 
@@ -205,8 +208,11 @@ foreach ($command in $commands) {
     foreach ($set in $command.ParameterSets) {
         $w.WriteStartElement('command', 'syntaxItem', $cmdNs)
         $w.WriteElementString('maml', 'name', $maml, $command.Name)
-        $ordered = $set.Parameters | Where-Object { $_.Name -notin $common } |
-            Sort-Object @{ Expression = { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } } }, @{ Expression = { -not $_.IsMandatory } }
+        # As Get-Command -Syntax orders them: positional, then mandatory, then the rest as declared,
+        # -WhatIf and -Confirm last.
+        $declared = @($set.Parameters | Where-Object { $_.Name -notin $common })
+        $ordered = $declared | Sort-Object @{ Expression = { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } } },
+            @{ Expression = { -not $_.IsMandatory } }, @{ Expression = { $_.Name -in 'WhatIf', 'Confirm' } }, @{ Expression = { [array]::IndexOf($declared, $_) } }
         foreach ($p in $ordered) { Write-Parameter $w $p.Name $command.Parameters[$p.Name] $p $page.Parameters[$p.Name] -InSyntax }
         $w.WriteEndElement()
     }
