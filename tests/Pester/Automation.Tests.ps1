@@ -54,10 +54,19 @@ Describe 'pwsh -NonInteractive -Command' {
     It 'does not prompt for <What>' -ForEach @(
         @{ What = 'a missing mandatory parameter'; Script = 'Get-MigrationStatus'; Reason = 'missing mandatory parameters: Name' }
         @{ What = 'an existing export file'; Script = "Set-Content ./exists.csv x; Export-FailedObjects mixed -Path ./exists.csv"; Reason = 'already exists; use -Force' }
+        # High impact asks for confirmation; non-interactive, that is an error, and -Force is the way.
+        @{ What = 'removing a task without -Force'; Script = 'Remove-MigrationTask clean-default'; Reason = 'NonInteractive mode' }
     ) {
         $r = Invoke-Automation $Script
         $r.ExitCode | Should -Be 1
         $r.Error | Should -Match ([regex]::Escape($Reason))
+    }
+
+    It 'removes a task with -Force' {
+        $r = Invoke-Automation 'Remove-MigrationTask clean-default -Force'
+        $r.ExitCode | Should -Be 0
+        $r.Error | Should -BeNullOrEmpty
+        Get-MigrationTask clean-default -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
 
