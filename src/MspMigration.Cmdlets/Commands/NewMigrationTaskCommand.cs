@@ -15,8 +15,16 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    /// <summary>local:///path, a plain directory path, oss://bucket/prefix, cos://name-appid/prefix or s3://bucket/prefix.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// local:///path, a plain directory path, oss://bucket/prefix, cos://name-appid/prefix, s3://bucket/prefix,
+    /// or urllist:///path/list.txt for a text file of http(s) URLs, one a line ('#' starts a comment line).
+    /// Each URL's path, percent-decoded and without its leading '/', is the object's key; the query string is
+    /// sent but is not part of the key; of lines with the same key the first wins. Add ?strip=prefix/ to
+    /// remove a prefix from every key (urllist:///data/list.txt?strip=images/).
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true,
+        HelpMessage = "Where to copy from: a directory, local:///path, oss://bucket/prefix, cos://name-appid/prefix, s3://bucket/prefix, " +
+            "or urllist:///path/list.txt[?strip=prefix/] (a file of http(s) URLs, one a line; the key is the URL path without '/' and the prefix).")]
     [ValidateNotNullOrEmpty]
     public string Source { get; set; } = "";
 
@@ -103,7 +111,11 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                 TimeWindow = TimeWindow,
             };
             var service = Service();
-            WriteObject(Run(ct => service.CreateTaskAsync(request, ct)));
+            // Collected off the pipeline thread, written on it once the engine has finished.
+            var warnings = new List<string>();
+            var task = Run(ct => service.CreateTaskAsync(request, ct, warnings.Add));
+            foreach (var warning in warnings) WriteWarning(warning);
+            WriteObject(task);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

@@ -45,16 +45,18 @@ public sealed class MigrationService : IDisposable
         return new MigrationService(config, store);
     }
 
-    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken)
+    /// <param name="warning">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
+    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken, Action<string>? warning = null)
     {
         TaskNames.Validate(request.Name);
         var source = StoreLocation.Parse(request.Source, "Source");
         var destination = StoreLocation.Parse(request.Destination, "Destination");
-        StoreFactory.ValidateSource(source);
+        var warnings = StoreFactory.ValidateSource(source);
         StoreFactory.ValidateDestination(destination);
         if (source.Scheme == destination.Scheme && source.Bucket == destination.Bucket && source.Prefix == destination.Prefix)
             throw new MigrationException("SourceEqualsDestination", MigrationErrorKind.InvalidArgument,
                 $"The source and the destination are the same place ({source}).", request.Destination);
+        foreach (var w in warnings) warning?.Invoke(w);
         var options = new TaskOptions
         {
             QpsLimit = LimitText.Qps(request.QpsLimit),
@@ -68,6 +70,10 @@ public sealed class MigrationService : IDisposable
             MaxSize = request.MaxSize,
             TimeWindow = string.IsNullOrWhiteSpace(request.TimeWindow) ? null : Limits.TimeWindow.Parse(request.TimeWindow).ToString(),
         }.Validate();
+        // A URL list knows no sizes or times before the fetch: such filters would silently misfire.
+        if (source.Scheme == "urllist" && (options.MinSize ?? options.MaxSize ?? (object?)options.ModifiedAfter ?? options.ModifiedBefore) is not null)
+            throw new MigrationException("FilterNotSupported", MigrationErrorKind.InvalidArgument,
+                "Size and modification-time filters cannot apply to a URL list, whose sizes and times are known only when each URL is fetched.", request.Source);
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
             Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), options);
         return await _store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);
