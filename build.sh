@@ -19,6 +19,10 @@ bootstrap() {
     echo "Installing Pester $PESTER_VERSION into .tools/packages"
     dotnet restore "$ROOT/build/pester/pester.proj" --packages "$TOOLS/packages" >/dev/null
   fi
+  if [ ! -d "$TOOLS/packages/microsoft.data.sqlite.core/8.0.34" ]; then
+    echo "Fetching other versions of the engine's dependencies for the isolation test"
+    dotnet restore "$ROOT/build/conflicts/conflicts.proj" --packages "$TOOLS/packages" >/dev/null
+  fi
 }
 
 build() {
@@ -34,6 +38,12 @@ build() {
   dotnet publish "$ROOT/src/MspMigration.Engine" -c Release --no-build -o "$OUT/dependencies" -v quiet -nologo >/dev/null
   rm -f "$OUT/dependencies/MspMigration.Contracts.dll" "$OUT/dependencies"/*.pdb
   cp "$ROOT/module/MspMigration.psd1" "$ROOT/module/MspMigration.Format.ps1xml" "$OUT/"
+  # Help: MAML from docs/cmdlets (fails the build when an exported cmdlet or a parameter is
+  # undocumented), and the about topic.
+  mkdir -p "$OUT/en-US"
+  cp "$ROOT/docs/about/about_MspMigration.help.txt" "$OUT/en-US/"
+  "$PWSH" -NoProfile -NonInteractive -File "$ROOT/build/New-MamlHelp.ps1" -ModulePath "$OUT/MspMigration.psd1" \
+    -DocsPath "$ROOT/docs/cmdlets" -OutputPath "$OUT/en-US/MspMigration.Cmdlets.dll-Help.xml"
   echo "Module laid out at ${OUT#$ROOT/}"
 }
 
@@ -41,7 +51,7 @@ case "${1:-build}" in
   bootstrap) bootstrap ;;
   build) bootstrap; build ;;
   demo) bootstrap; build; "$PWSH" -NoProfile -NonInteractive -File "$ROOT/demo/demo.ps1" -ModulePath "$OUT/MspMigration.psd1" "${@:2}" ;;
-  unit) build; bash "$ROOT/build/test.sh" unit ;;
+  unit) bootstrap; build; bash "$ROOT/build/test.sh" unit ;;
   pester) bootstrap; build; bash "$ROOT/build/test.sh" pester ;;
   test) bootstrap; build; bash "$ROOT/build/test.sh" all ;;
   bench) bootstrap; build; SKIP_BUILD=1 bash "$ROOT/bench/run.sh" "${@:2}" ;;

@@ -54,6 +54,30 @@ function New-SourceTree {
     }
 }
 
+function Add-BrokenObjects {
+    # Keys that are listed but cannot be read, whoever runs the test (root included): dangling links.
+    param([Parameter(Mandatory)][string] $Path, [string[]] $Keys = @('broken/one', 'broken/two'))
+    foreach ($k in $Keys) {
+        $p = Join-Path $Path $k
+        New-Item -ItemType Directory -Force -Path (Split-Path $p) | Out-Null
+        New-Item -ItemType SymbolicLink -Path $p -Target (Join-Path ([IO.Path]::GetTempPath()) "no-such-target-$([Guid]::NewGuid())") | Out-Null
+    }
+}
+
+function New-OutcomeTasks {
+    # Three tasks in one workspace that end in the three finished states once an agent runs:
+    # 'clean' (Completed), 'mixed' (CompletedWithFailures) and 'gone' (Failed: its source is
+    # removed after the task is created, so listing fails).
+    param([Parameter(Mandatory)] $Workspace, [string] $ConfigPath = $Workspace.Config, [string] $Suffix = '')
+    foreach ($name in "clean$Suffix", "mixed$Suffix", "gone$Suffix") {
+        $src = Join-Path $Workspace.Root "src-$name"
+        New-SourceTree -Path $src -Count 5
+        New-MigrationTask -ConfigPath $ConfigPath -Name $name -Source $src -Destination (Join-Path $Workspace.Root "dst-$name") | Out-Null
+    }
+    Add-BrokenObjects -Path (Join-Path $Workspace.Root "src-mixed$Suffix")
+    Remove-Item -Recurse -Force (Join-Path $Workspace.Root "src-gone$Suffix")
+}
+
 function Get-TreeManifest([Parameter(Mandatory)][string] $Path) {
     # relative path -> SHA-256 of the content, for every regular file.
     $root = (Resolve-Path $Path).Path
@@ -81,9 +105,12 @@ function Compare-Tree {
 
 function Start-PwshProcess {
     # Starts a fresh pwsh -NoProfile with the module imported, running $Script; output goes to files.
-    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [string] $Name = 'agent')
+    # -AsUser runs the script as a user would (no 'Stop' preference set for it) and -NoImport
+    # leaves the import to the script.
+    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [string] $Name = 'agent', [switch] $AsUser, [switch] $NoImport)
     $manifest = Get-ModuleManifestPath
-    $full = "`$ErrorActionPreference = 'Stop'; `$PSStyle.OutputRendering = 'PlainText'; Import-Module '$manifest'; $Script"
+    $import = if ($NoImport) { '' } else { "Import-Module '$manifest'; " }
+    $full = if ($AsUser) { "$import$Script" } else { "`$ErrorActionPreference = 'Stop'; `$PSStyle.OutputRendering = 'PlainText'; $import$Script" }
     $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in @($script:PwshDll, '-NoProfile', '-NonInteractive', '-Command', $full)) { $psi.ArgumentList.Add($a) }
     $psi.WorkingDirectory = $Workspace.Root
@@ -97,6 +124,8 @@ function Start-PwshProcess {
     $stdout = Join-Path $Workspace.Root "$Name.out.txt"
     $stderr = Join-Path $Workspace.Root "$Name.err.txt"
     $p.Start() | Out-Null
+    # Nothing may wait for an answer: a prompt reads end of input at once.
+    if ($AsUser) { $p.StandardInput.Close() }
     $p | Add-Member -NotePropertyName StdoutTask -NotePropertyValue $p.StandardOutput.ReadToEndAsync()
     $p | Add-Member -NotePropertyName StderrTask -NotePropertyValue $p.StandardError.ReadToEndAsync()
     $p | Add-Member -NotePropertyName StdoutPath -NotePropertyValue $stdout
@@ -122,8 +151,8 @@ function Wait-PwshProcess {
 
 function Invoke-Pwsh {
     # Runs $Script in a fresh pwsh with the module imported and waits for it.
-    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [int] $TimeoutSeconds = 300, [string] $Name = 'pwsh')
-    Wait-PwshProcess -Process (Start-PwshProcess -Script $Script -Workspace $Workspace -Name $Name) -TimeoutSeconds $TimeoutSeconds
+    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [int] $TimeoutSeconds = 300, [string] $Name = 'pwsh', [switch] $AsUser, [switch] $NoImport)
+    Wait-PwshProcess -Process (Start-PwshProcess -Script $Script -Workspace $Workspace -Name $Name -AsUser:$AsUser -NoImport:$NoImport) -TimeoutSeconds $TimeoutSeconds
 }
 
 function Send-Signal {

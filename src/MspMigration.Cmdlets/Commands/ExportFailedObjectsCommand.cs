@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -17,6 +18,7 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("TaskName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>File to write; the format follows the extension (.json, else CSV) unless -Format says otherwise.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -8,9 +9,11 @@ namespace MspMigration.Cmdlets.Commands;
 [OutputType(typeof(AgentInfo))]
 public sealed class GetMigrationAgentCommand : MigrationCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("AgentName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AgentNameCompleter))]
     public string? Name { get; set; }
 
     protected override void ProcessRecord()

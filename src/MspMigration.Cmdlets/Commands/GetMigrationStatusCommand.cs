@@ -1,19 +1,24 @@
 using System.Management.Automation;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
+using MspMigration.Cmdlets.Progress;
 
 namespace MspMigration.Cmdlets.Commands;
 
-/// <summary>Shows a task's state and counts; with -Wait, a progress bar until it finishes.</summary>
+/// <summary>Shows tasks' state and counts; with -Wait, a progress bar per task until each finishes.</summary>
 [Cmdlet(VerbsCommon.Get, "MigrationStatus")]
 [OutputType(typeof(MigrationStatus))]
 public sealed class GetMigrationStatusCommand : MigrationCmdlet
 {
+    private readonly List<string> _waiting = [];
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("TaskName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>Wait, showing progress, until the task has finished (or failed).</summary>
+    /// <summary>Wait, showing progress, until every named task has finished (or failed).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
@@ -29,25 +34,8 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
             {
                 var service = Service();
                 var status = Run(ct => service.GetStatusAsync(name, ct));
-                var activity = $"Migration task {name}";
-                while (Wait && !status.IsFinished)
-                {
-                    WriteProgress(new ProgressRecord(1, activity,
-                        $"{status.State}: {status.Succeeded + status.Skipped + status.Failed:N0} of {status.Total:N0}{(status.ListingComplete ? "" : "+")} objects, " +
-                        $"{status.Failed:N0} failed, {Units.Bytes(status.TransferredBytes)} at {Units.Bytes((long)status.BytesPerSecond)}/s")
-                    {
-                        PercentComplete = (int)Math.Min(100, status.PercentComplete),
-                    });
-                    Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(PollIntervalSeconds));
-                    Cancellation.ThrowIfCancellationRequested();
-                    status = Run(ct => service.GetStatusAsync(name, ct));
-                }
-                if (Wait) WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
-                WriteObject(status);
-            }
-            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-            {
-                return;
+                if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);
+                else WriteObject(status);
             }
             catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
             {
@@ -57,6 +45,51 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
             {
                 Fail(e);
             }
+        }
+    }
+
+    // Tasks piped in are watched together, one bar each, rather than one after the other;
+    // each status is written as its task finishes.
+    protected override void EndProcessing()
+    {
+        try
+        {
+            if (_waiting.Count == 0) return;
+            var service = Service();
+            var view = new TaskProgressView(-1);
+            var showProgress = ShowsProgress;
+            while (_waiting.Count > 0)
+            {
+                foreach (var name in _waiting.ToList())
+                {
+                    var status = Run(ct => service.GetStatusAsync(name, ct));
+                    if (status.IsFinished)
+                    {
+                        _waiting.Remove(name);
+                        if (showProgress) WriteProgress(view.Completed(name, status.State.ToString()));
+                        WriteObject(status);
+                    }
+                    else if (showProgress)
+                    {
+                        WriteProgress(view.Update(status));
+                    }
+                }
+                if (_waiting.Count == 0) break;
+                Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(PollIntervalSeconds));
+                Cancellation.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            // Ctrl+C: stop watching; the task goes on in its agents.
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            base.EndProcessing();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -12,6 +13,7 @@ public sealed class GetMigrationTaskCommand : MigrationCmdlet
     [Alias("TaskName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter]

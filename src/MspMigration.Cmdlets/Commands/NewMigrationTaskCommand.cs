@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MspMigration.Cmdlets.Bridge;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -10,6 +11,7 @@ namespace MspMigration.Cmdlets.Commands;
 public sealed class NewMigrationTaskCommand : MigrationCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("TaskName")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
@@ -41,6 +43,7 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
 
     /// <summary>Name or private IP of the agent that lists the source; any agent when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(MasterAgentCompleter))]
     public string? MasterAgent { get; set; }
 
     /// <summary>Objects started per second for the whole cluster, such as 500; 0 or "none" for no limit.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MspMigration.Cmdlets.Bridge;
+using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -17,11 +18,13 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[]? TaskName { get; set; }
 
     /// <summary>Overrides the agent name of agent.toml (default: the host name).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AgentNameCompleter))]
     public string? AgentName { get; set; }
 
     /// <summary>Objects copied at once; overrides agent.toml.</summary>
@@ -33,6 +36,7 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
     [Parameter]
     public SwitchParameter ExitWhenIdle { get; set; }
 
+    private static readonly TimeSpan TaskProgressInterval = TimeSpan.FromSeconds(2);
     private readonly List<string> _tasks = [];
 
     protected override void ProcessRecord()
@@ -73,12 +77,20 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
                 TaskNames = _tasks,
                 AgentName = AgentName,
                 Concurrency = Concurrency > 0 ? Concurrency : null,
+                TaskProgressInterval = ShowsProgress ? TaskProgressInterval : null,
             };
             var observer = new AgentObserver(this, name);
-            var summary = RunPumped(ct => service.RunAgentAsync(options, observer, ct));
-            observer.Complete();
-            WriteProgress(new ProgressRecord(1, $"Migration agent {name}", "Stopped") { RecordType = ProgressRecordType.Completed });
+            AgentRunSummary summary;
+            try
+            {
+                summary = RunPumped(ct => service.RunAgentAsync(options, observer, ct));
+            }
+            finally
+            {
+                observer.Complete();
+            }
             WriteObject(summary);
+            ReportUncleanTasks(service, observer.Finished);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -87,6 +99,17 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
         finally
         {
             base.EndProcessing();
+        }
+    }
+
+    // A non-terminating error per task that did not complete cleanly: $? turns false, `pwsh -c`
+    // exits 1, and -ErrorAction Stop makes it terminating; the summary is written first.
+    private void ReportUncleanTasks(Engine.Facade.MigrationService service, IReadOnlyDictionary<string, MigrationTaskState> finished)
+    {
+        foreach (var (task, state) in finished.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (state == MigrationTaskState.Completed) continue;
+            WriteError(ErrorRecords.TaskNotClean(Run(ct => service.GetStatusAsync(task, ct))));
         }
     }
 }

@@ -20,6 +20,23 @@ internal static class ErrorRecords
     public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target) =>
         new(new MigrationException(errorId, MigrationErrorKind.InvalidArgument, message, target), errorId, category, target);
 
+    /// <summary>
+    /// A task that finished, but not cleanly: reported as an error so that scripts and
+    /// `pwsh -c` see a failed migration ($? false, a non-zero exit code).
+    /// </summary>
+    public static ErrorRecord TaskNotClean(MigrationStatus status)
+    {
+        var name = status.TaskName;
+        return status.State == MigrationTaskState.CompletedWithFailures
+            ? new ErrorRecord(new MigrationException("TaskCompletedWithFailures", MigrationErrorKind.InvalidData,
+                  $"Task '{name}' completed with {status.Failed:N0} failed objects of {status.Total:N0}; " +
+                  $"list them with: Export-FailedObjects -Name '{name}'", name),
+                  "TaskCompletedWithFailures", ErrorCategory.InvalidResult, name)
+            : new ErrorRecord(new MigrationException("TaskFailed", MigrationErrorKind.InvalidOperation,
+                  $"Task '{name}' failed: {status.StateReason ?? "no reason recorded"}", name),
+                  "TaskFailed", ErrorCategory.OperationStopped, name);
+    }
+
     private static ErrorCategory Category(MigrationErrorKind kind) => kind switch
     {
         MigrationErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MspMigration.Cmdlets.Progress;
 
 namespace MspMigration.Cmdlets.Infrastructure;
 
@@ -76,6 +77,22 @@ public abstract class MigrationCmdlet : PSCmdlet, IDisposable
     internal void PostProgress(ProgressRecord record)
     {
         if (_progress.ShouldWrite(record)) Post(c => c.WriteProgress(record));
+    }
+
+    /// <summary>
+    /// False when progress would be discarded ($ProgressPreference or -ProgressAction is
+    /// SilentlyContinue or Ignore), so that the work of computing it can be skipped too.
+    /// </summary>
+    protected bool ShowsProgress
+    {
+        get
+        {
+            var value = MyInvocation.BoundParameters.TryGetValue("ProgressAction", out var bound) ? bound : GetVariableValue("ProgressPreference");
+            if (value is PSObject wrapped) value = wrapped.BaseObject;
+            var text = value?.ToString();
+            return !string.Equals(text, nameof(ActionPreference.SilentlyContinue), StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(text, nameof(ActionPreference.Ignore), StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     protected void Fail(Exception exception) => ThrowTerminatingError(ErrorRecords.From(exception));

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MspMigration.Cmdlets.Completion;
 
 namespace MspMigration.Cmdlets.Infrastructure;
 
@@ -8,6 +9,7 @@ public abstract class TaskCommand : MigrationCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("TaskName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>Write the task after the change.</summary>

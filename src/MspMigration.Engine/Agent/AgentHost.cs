@@ -31,6 +31,7 @@ public sealed class AgentHost
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
+    private bool _reportTaskProgress;
 
     public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
     {
@@ -47,13 +48,14 @@ public sealed class AgentHost
             Environment.ProcessId, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
         EnsureWorkerThreads(concurrency);
+        _reportTaskProgress = options.TaskProgressInterval is not null;
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         foreach (var warning in _config.Warnings) _observer.Warning(warning);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = HeartbeatLoopAsync(registration, clock, stop.Token);
+        var heartbeat = HeartbeatLoopAsync(registration, clock, options.TaskProgressInterval, stop.Token);
         var channel = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(concurrency) { SingleWriter = true });
         await using var journal = new JournalWriter(_store);
         using var transferLog = new TransferLog(_config.TransferLog);
@@ -322,6 +324,8 @@ public sealed class AgentHost
         {
             var runtime = TaskRuntime.Open(task, _config, n => Interlocked.Add(ref _bytes, n));
             lock (_gate) _runtimes[task.Id] = runtime;
+            // A bar for the task appears as the agent takes it up, not a tick later.
+            if (_reportTaskProgress) await ReportTaskProgressAsync([task.Id], ct).ConfigureAwait(false);
             return runtime;
         }
         catch (MigrationException e)
@@ -358,7 +362,10 @@ public sealed class AgentHost
                 var reason = SecretRedactor.Redact($"Listing the source failed: {e.Message}");
                 _observer.Warning($"Task '{task.Name}': {reason}");
                 if (e is not StoreException { IsTransient: true })
+                {
                     await _store.FailTaskAsync(task.Id, reason, CancellationToken.None).ConfigureAwait(false);
+                    NotifyFinished(task, MigrationTaskState.Failed);
+                }
             }
             catch (Exception e)
             {
@@ -384,23 +391,33 @@ public sealed class AgentHost
     {
         var state = await _store.TryFinishTaskAsync(runtime.Task.Id, ct).ConfigureAwait(false);
         if (state is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed)
-        {
-            lock (_gate)
-                if (!_finishedNotified.Add(runtime.Task.Id)) return;
-            _observer.TaskFinished(runtime.Task, state);
-        }
+            NotifyFinished(runtime.Task, state);
     }
 
-    private async Task HeartbeatLoopAsync(AgentRegistration registration, Stopwatch clock, CancellationToken ct)
+    private void NotifyFinished(MigrationTask task, MigrationTaskState state)
+    {
+        lock (_gate)
+            if (!_finishedNotified.Add(task.Id)) return;
+        _observer.TaskFinished(task, state);
+    }
+
+    private async Task HeartbeatLoopAsync(AgentRegistration registration, Stopwatch clock, TimeSpan? taskProgressInterval, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var last = Stopwatch.StartNew();
+        Stopwatch? lastTaskProgress = null;
         var settings = Stopwatch.StartNew();
         var previous = Snapshot(clock);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             var now = Snapshot(clock);
             _observer.Progress(now);
+            // The first tick reports at once: a bar should appear within a second, not an interval.
+            if (taskProgressInterval is { } interval && (lastTaskProgress is null || lastTaskProgress.Elapsed >= interval))
+            {
+                lastTaskProgress = Stopwatch.StartNew();
+                await ReportTaskProgressAsync(null, ct).ConfigureAwait(false);
+            }
             if (settings.Elapsed >= _config.PollInterval)
             {
                 settings.Restart();
@@ -423,6 +440,23 @@ public sealed class AgentHost
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _observer.Warning($"Heartbeat failed: {SecretRedactor.Redact(e.Message)}");
+            }
+        }
+    }
+
+    private async Task ReportTaskProgressAsync(IReadOnlyList<long>? taskIds, CancellationToken ct)
+    {
+        long[] ids;
+        lock (_gate) ids = [.. (taskIds ?? (IEnumerable<long>)_runtimes.Keys).Where(id => !_finishedNotified.Contains(id))];
+        foreach (var id in ids)
+        {
+            try
+            {
+                _observer.TaskProgress(await _store.GetStatusAsync(id, ct).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Progress is a courtesy: a busy or briefly unreachable control plane must not stop the agent.
             }
         }
     }

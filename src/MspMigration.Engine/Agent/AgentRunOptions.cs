@@ -15,9 +15,14 @@ public sealed class AgentRunOptions
     /// <summary>Overrides agent.toml's agent name when set.</summary>
     public string? AgentName { get; init; }
 
+    /// <summary>
+    /// How often to read each task's status for <see cref="IAgentObserver.TaskProgress"/>;
+    /// null reads none (a host that shows no progress saves the queries).
+    /// </summary>
+    public TimeSpan? TaskProgressInterval { get; init; }
+
     /// <summary>Objects per segment; overrides agent.toml's segment_objects (MSP's default 1,000) when set.</summary>
     public int? SegmentObjects { get; init; }
-
 
     /// <summary>Bytes per segment (MSP's default 100 GB).</summary>
     public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;

@@ -12,6 +12,14 @@ public interface IAgentObserver
     void Info(string message);
     void Warning(string message);
     void Progress(AgentProgress progress);
+
+    /// <summary>
+    /// The control plane's view of one task this agent works on, every
+    /// <see cref="AgentRunOptions.TaskProgressInterval"/>: its counts include other agents' work,
+    /// which is what an operator watching one agent wants to see.
+    /// </summary>
+    void TaskProgress(MigrationStatus status) { }
+
     void TaskFinished(MigrationTask task, MigrationTaskState state);
 }
 

@@ -8,6 +8,10 @@ namespace MspMigration.Engine.Facade;
 /// <summary>Opens the control plane an agent.toml names.</summary>
 public static class ControlPlaneFactory
 {
+    /// <summary>False when opening would create the control plane (an embedded file not made yet).</summary>
+    public static bool Exists(ControlPlaneConfig config) =>
+        config.Kind != ControlPlaneConfig.Sqlite || File.Exists(config.Location);
+
     public static async Task<ITaskStore> OpenAsync(ControlPlaneConfig config, CancellationToken cancellationToken)
     {
         ITaskStore store = config.Kind switch

@@ -33,6 +33,18 @@ public sealed class MigrationService : IDisposable
         return new MigrationService(config, store);
     }
 
+    /// <summary>
+    /// Opens the control plane only if it exists already: null when there is none, so that
+    /// read-only callers (tab completion) never create one as a side effect.
+    /// </summary>
+    public static async Task<MigrationService?> OpenExistingAsync(string? configPath, CancellationToken cancellationToken)
+    {
+        var config = ConfigLocator.Load(configPath);
+        if (!ControlPlaneFactory.Exists(config.ControlPlane)) return null;
+        var store = await ControlPlaneFactory.OpenAsync(config.ControlPlane, cancellationToken).ConfigureAwait(false);
+        return new MigrationService(config, store);
+    }
+
     /// <param name="warning">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
     public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken, Action<string>? warning = null)
     {

@@ -1,0 +1,116 @@
+# Progress records as a host receives them (a runspace's Progress stream): one bar per task with
+# objects, bytes, rate and time left, under the agent's bar; a Completed record for every bar;
+# none at all when $ProgressPreference or -ProgressAction says SilentlyContinue.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $manifest = Get-ModuleManifestPath
+
+    function Invoke-InRunspace([string] $Script, $Workspace) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Set-Location '$($Workspace.Root)'; `$env:MSPMIGRATION_CONFIG = '$($Workspace.Config)'; Import-Module '$manifest'; $Script")
+            $output = $ps.Invoke()
+            [pscustomobject]@{ Output = $output; Progress = @($ps.Streams.Progress); Errors = @($ps.Streams.Error) }
+        }
+        finally { $ps.Dispose() }
+    }
+
+    function Assert-AllCompleted($Records) {
+        # The last record of every activity closes it, so no bar is left on screen.
+        foreach ($group in $Records | Group-Object ActivityId) {
+            $group.Group[-1].RecordType | Should -Be 'Completed' -Because "activity $($group.Name) must end with a Completed record"
+        }
+    }
+}
+
+Describe 'Start-MigrationAgent progress' {
+    BeforeAll {
+        $ws = New-TestWorkspace -Concurrency 1
+        New-SourceTree -Path $ws.Source -Count 1500 -MaxSize 4096
+        New-SourceTree -Path "$($ws.Root)/small" -Count 100 -MaxSize 4096
+        $run = Invoke-InRunspace -Workspace $ws -Script @'
+New-MigrationTask -Name bars -Source ./src -Destination ./dst | Out-Null
+Start-MigrationAgent -ExitWhenIdle
+'@
+        $tasks = $run.Progress | Where-Object Activity -eq 'Migration task bars'
+    }
+    AfterAll { Remove-TestWorkspace $ws }
+
+    It 'finishes the migration' {
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output[0].ObjectsSucceeded | Should -Be 1500
+    }
+
+    It 'shows a bar for the task under the agent''s bar' {
+        $agent = $run.Progress | Where-Object Activity -like 'Migration agent *'
+        $agent | Should -Not -BeNullOrEmpty
+        $processing = $tasks | Where-Object RecordType -eq 'Processing'
+        $processing | Should -Not -BeNullOrEmpty
+        $processing | ForEach-Object { $_.ParentActivityId | Should -Be $agent[0].ActivityId }
+    }
+
+    It 'tells objects, bytes, rate, percent and time left' {
+        $records = $tasks | Where-Object RecordType -eq 'Processing'
+        $records | ForEach-Object { $_.StatusDescription | Should -Match '^\w+: [\d,]+ of [\d,]+\+? objects \(\d+ failed\), [\d.]+ [KM]?i?B( of [\d.]+ [KM]?i?B)?, [\d.]+ [KM]?i?B/s, [\d,]+ objects/s$' }
+        # Once the listing is complete the total is known, and so is the time left.
+        $record = $records | Where-Object StatusDescription -match 'of 1,500 objects' | Select-Object -Last 1
+        if (-not $record) { Set-ItResult -Inconclusive -Because 'the run ended before a record with the full total'; return }
+        $record.StatusDescription | Should -Match 'of [\d.]+ [KM]iB'
+        $record.PercentComplete | Should -BeGreaterOrEqual 0
+        $record.PercentComplete | Should -BeLessOrEqual 100
+        $record.SecondsRemaining | Should -BeGreaterOrEqual 0
+    }
+
+    It 'closes every bar' {
+        Assert-AllCompleted $run.Progress
+        ($tasks | Where-Object RecordType -eq 'Completed')[0].StatusDescription | Should -Be 'Completed'
+    }
+
+    It 'writes no progress under <Setting>' -ForEach @(
+        @{ Setting = '$ProgressPreference'; Script = "`$ProgressPreference = 'SilentlyContinue'; Start-MigrationAgent -ExitWhenIdle" }
+        @{ Setting = '-ProgressAction'; Script = 'Start-MigrationAgent -ExitWhenIdle -ProgressAction SilentlyContinue' }
+    ) {
+        # An agent with progress on draws a task's bar as soon as it takes the task up, so a
+        # short run is enough to show that none is drawn.
+        $dst = "./dst-quiet-$([Guid]::NewGuid().ToString('N'))"
+        $r = Invoke-InRunspace -Workspace $ws -Script "New-MigrationTask -Name quiet-$(Get-Random) -Source ./small -Destination $dst | Out-Null; $Script"
+        $r.Output[0].ObjectsSucceeded | Should -Be 100
+        $r.Progress | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-MigrationStatus -Wait progress' {
+    BeforeAll {
+        $ws = New-TestWorkspace -Concurrency 1
+        New-SourceTree -Path $ws.Source -Count 1200 -MaxSize 4096
+        New-Item -ItemType Directory -Path "$($ws.Root)/src2" | Out-Null
+        New-SourceTree -Path "$($ws.Root)/src2" -Count 150 -MaxSize 4096
+        Invoke-Pwsh -Workspace $ws -Name create -Script @'
+New-MigrationTask -Name first -Source ./src -Destination ./dst | Out-Null
+New-MigrationTask -Name second -Source ./src2 -Destination ./dst2 | Out-Null
+'@ | Out-Null
+        $agent = Start-PwshProcess -Workspace $ws -Name agent -Script 'Start-MigrationAgent -ExitWhenIdle -ProgressAction SilentlyContinue | Out-Null'
+        $run = Invoke-InRunspace -Workspace $ws -Script 'Get-MigrationTask | Get-MigrationStatus -Wait -PollIntervalSeconds 1'
+        $agentResult = Wait-PwshProcess $agent
+    }
+    AfterAll { Remove-TestWorkspace $ws }
+
+    It 'waits until each task has finished and writes its status' {
+        $agentResult.ExitCode | Should -Be 0
+        $run.Errors | Should -BeNullOrEmpty
+        ($run.Output | Sort-Object TaskName).State | Should -Be @('Completed', 'Completed')
+    }
+
+    It 'shows one bar per task, and closes each' {
+        $activities = $run.Progress.Activity | Sort-Object -Unique
+        $activities | Should -Be @('Migration task first', 'Migration task second')
+        ($run.Progress | Select-Object -ExpandProperty ActivityId -Unique).Count | Should -Be 2
+        Assert-AllCompleted $run.Progress
+    }
+
+    It 'tells progress while it waits' {
+        $processing = $run.Progress | Where-Object { $_.RecordType -eq 'Processing' -and $_.Activity -eq 'Migration task first' }
+        $processing | Should -Not -BeNullOrEmpty
+        $processing[-1].StatusDescription | Should -Match 'of [\d,]+\+? objects \(\d+ failed\)'
+    }
+}
