@@ -54,5 +54,6 @@ case "${1:-build}" in
   unit) bootstrap; build; bash "$ROOT/build/test.sh" unit ;;
   pester) bootstrap; build; bash "$ROOT/build/test.sh" pester ;;
   test) bootstrap; build; bash "$ROOT/build/test.sh" all ;;
-  *) echo "usage: $0 [bootstrap|build|demo|test|unit|pester]" >&2; exit 2 ;;
+  bench) bootstrap; build; SKIP_BUILD=1 bash "$ROOT/bench/run.sh" "${@:2}" ;;
+  *) echo "usage: $0 [bootstrap|build|demo|test|unit|pester|bench]" >&2; exit 2 ;;
 esac

@@ -9,6 +9,14 @@ rm -f "$RESULTS"/*.trx "$RESULTS"/pester.txt
 export NO_COLOR=1
 what="${1:-all}"
 status=0
+
+# A throwaway PostgreSQL for the cluster tests, unless one is given; without PostgreSQL installed
+# the script does nothing and those tests count as skipped.
+if [ -z "${MSPMIGRATION_TEST_PG:-}" ]; then
+  trap 'bash "$ROOT/tests/infra/postgres.sh" stop >/dev/null 2>&1 || true' EXIT
+  eval "$(bash "$ROOT/tests/infra/postgres.sh" start)" || echo "PostgreSQL did not start; PostgreSQL tests will be skipped." >&2
+fi
+[ -n "${MSPMIGRATION_TEST_PG:-}" ] && echo "PostgreSQL tests run against ${MSPMIGRATION_TEST_PG}"
 passed=0; failed=0; skipped=0
 
 if [ "$what" = all ] || [ "$what" = unit ]; then

@@ -21,6 +21,7 @@
         'Resume-MigrationTask'
         'Restart-MigrationTask'
         'Remove-MigrationTask'
+        'Test-MigrationEndpoint'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -10,5 +10,22 @@ public sealed class AgentInfo
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset LastHeartbeat { get; init; }
     public bool IsAlive { get; init; }
+    /// <summary>Alive; Stopped (said goodbye, e.g. Ctrl+C); Lost (stopped heartbeating without a goodbye).</summary>
+    public AgentState State { get; init; }
     public int SegmentsInFlight { get; init; }
+    /// <summary>What the agent does for each unfinished task it is involved in.</summary>
+    public IReadOnlyList<AgentTaskRole> Tasks { get; init; } = [];
+    /// <summary>Objects per second over the agent's last heartbeat interval; 0 unless alive.</summary>
+    public double ObjectsPerSecond { get; init; }
+    /// <summary>Bytes per second over the agent's last heartbeat interval; 0 unless alive.</summary>
+    public double BytesPerSecond { get; init; }
+}
+
+/// <summary>An agent's part in one task.</summary>
+public sealed class AgentTaskRole
+{
+    public string TaskName { get; init; } = "";
+    public AgentRole Role { get; init; }
+    public int SegmentsInFlight { get; init; }
+    public override string ToString() => $"{TaskName}:{Role}";
 }

@@ -38,3 +38,23 @@ public enum ObjectOutcome
     Skipped,
     Failed,
 }
+
+/// <summary>Whether an agent is running, as the control plane sees it.</summary>
+public enum AgentState
+{
+    /// <summary>Heartbeating within the lease time.</summary>
+    Alive,
+    /// <summary>Stopped cleanly and gave its leases back.</summary>
+    Stopped,
+    /// <summary>No heartbeat within the lease time (killed, crashed, cut off): its leases expire.</summary>
+    Lost,
+}
+
+/// <summary>An agent's role in a task.</summary>
+public enum AgentRole
+{
+    /// <summary>Copies segments.</summary>
+    Worker,
+    /// <summary>Lists the source and cuts it into segments (and copies segments too).</summary>
+    Master,
+}

@@ -176,4 +176,207 @@ function Get-TransferLogKeys([Parameter(Mandatory)][string] $Path) {
     Get-Content -LiteralPath $Path | Where-Object { $_ } | ForEach-Object { ($_ -split "`t", 6)[5] | ConvertFrom-Json }
 }
 
+
+function Get-TransferLogEntries([Parameter(Mandatory)][string] $Path) {
+    # Every object written, as Agent, Task and Key (a key may repeat across tasks).
+    if (-not (Test-Path $Path)) { return @() }
+    Get-Content -LiteralPath $Path | Where-Object { $_ } | ForEach-Object {
+        $f = $_ -split "`t", 6
+        [pscustomobject]@{ Agent = $f[1]; Task = $f[2]; Key = ($f[5] | ConvertFrom-Json) }
+    }
+}
+
+function Get-TestPostgres {
+    # The test server from $env:MSPMIGRATION_TEST_PG (see tests/infra/postgres.sh), or $null.
+    if (-not $env:MSPMIGRATION_TEST_PG) { return $null }
+    $parts = @{}
+    foreach ($p in $env:MSPMIGRATION_TEST_PG -split ';') {
+        if ($p -match '^\s*([^=]+?)\s*=\s*(.*)$') { $parts[$Matches[1].ToLowerInvariant()] = $Matches[2] }
+    }
+    $psql = (Get-Command psql -ErrorAction SilentlyContinue)?.Source ?? '/usr/lib/postgresql/15/bin/psql'
+    [pscustomobject]@{
+        ConnectionString = $env:MSPMIGRATION_TEST_PG
+        Psql = $psql
+        Args = @('-h', $parts['host'], '-p', ($parts['port'] ?? '5432'), '-U', ($parts['username'] ?? $parts['user id'] ?? 'postgres'),
+                 '-d', ($parts['database'] ?? 'postgres'), '-v', 'ON_ERROR_STOP=1', '-qAt')
+    }
+}
+
+function Invoke-TestPostgres([Parameter(Mandatory)][string] $Sql) {
+    $pg = Get-TestPostgres
+    $out = & $pg.Psql @($pg.Args) -c $Sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "psql failed: $out" }
+    $out
+}
+
+function New-ClusterWorkspace {
+    # A workspace shared by several agents: one agent.toml per agent (its own name and transfer
+    # log) plus agent.toml for the test's own cmdlets, all naming one control plane: a SQLite file
+    # in the workspace, or a fresh schema of the test PostgreSQL server.
+    param(
+        [Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Store,
+        [Parameter(Mandatory)][string[]] $Agents,
+        [int] $Concurrency = 4,
+        [string] $AgentSettings = '',
+        [string] $Testing = ''
+    )
+    $ws = New-TestWorkspace
+    $schema = $null
+    if ($Store -eq 'postgres') {
+        $schema = 'p_' + [Guid]::NewGuid().ToString('N').Substring(0, 12)
+        Invoke-TestPostgres "CREATE SCHEMA $schema" | Out-Null
+        $controlPlane = "postgres = `"$((Get-TestPostgres).ConnectionString);Search Path=$schema`"`npassword_env = `"PGPASSWORD`""
+    } else {
+        $controlPlane = 'sqlite = "controlplane.db"'
+    }
+    foreach ($name in @('operator') + $Agents) {
+        $file = if ($name -eq 'operator') { 'agent.toml' } else { "$name.toml" }
+        @"
+[agent]
+name = "$name"
+concurrency = $Concurrency
+heartbeat_seconds = 1
+poll_seconds = 1
+transfer_log = "$name.transfers.log"
+$AgentSettings
+
+[testing]
+$Testing
+
+[control_plane]
+$controlPlane
+"@ | Set-Content -Path (Join-Path $ws.Root $file)
+    }
+    $ws | Add-Member -NotePropertyName Schema -NotePropertyValue $schema
+    $ws | Add-Member -NotePropertyName Agents -NotePropertyValue $Agents
+    $ws
+}
+
+function Get-AgentWorkspace([Parameter(Mandatory)] $Workspace, [Parameter(Mandatory)][string] $Agent) {
+    # The same workspace seen through one agent's configuration, for Start-PwshProcess.
+    [pscustomobject]@{
+        Root = $Workspace.Root; Source = $Workspace.Source; Destination = $Workspace.Destination
+        Config = Join-Path $Workspace.Root "$Agent.toml"; TransferLog = Join-Path $Workspace.Root "$Agent.transfers.log"
+    }
+}
+
+function Remove-ClusterWorkspace($Workspace) {
+    if (-not $Workspace) { return }
+    if ($Workspace.Schema) { Invoke-TestPostgres "DROP SCHEMA IF EXISTS $($Workspace.Schema) CASCADE" | Out-Null }
+    Remove-TestWorkspace $Workspace
+}
+
+# --- s3rver: a real S3-compatible server (npm) for the integration tests -------------------------
+
+$script:VHostDomain = 'mspmigration.test'
+
+function Get-FreeTcpPort {
+    $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+    $port
+}
+
+function Test-VHostResolution {
+    # Virtual-hosted tests need the bucket host names of tests/infra/hosts.sh to resolve.
+    try { [Net.Dns]::GetHostAddresses("src-bucket.s3.$script:VHostDomain").Count -gt 0 } catch { $false }
+}
+
+function Start-S3rver {
+    # Starts s3rver on a free port with the given buckets; returns an object for Stop-S3rver.
+    param([Parameter(Mandatory)][string[]] $Bucket, [switch] $NoVHost)
+    $js = "$script:RepoRoot/tests/infra/node_modules/s3rver/bin/s3rver.js"
+    if (-not (Test-Path $js)) { throw "s3rver is not installed: run 'npm ci' in tests/infra" }
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("s3rver-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    for ($try = 0; ; $try++) {
+        $port = Get-FreeTcpPort
+        $psi = [Diagnostics.ProcessStartInfo]::new('node')
+        $argv = @($js, '-d', $dir, '-a', '127.0.0.1', '-p', "$port", '--silent', '--service-endpoint', $script:VHostDomain)
+        if ($NoVHost) { $argv += '--no-vhost-buckets' }
+        foreach ($b in $Bucket) { $argv += @('--configure-bucket', $b) }
+        foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
+        # Without the legacy provider, paged listings answer HTTP 500 on Node 20.
+        $psi.Environment['NODE_OPTIONS'] = '--openssl-legacy-provider'
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $p = [Diagnostics.Process]::Start($psi)
+        $null = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        $up = $false
+        while (-not $p.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); $up = $true; break } catch { Start-Sleep -Milliseconds 100 }
+        }
+        if ($up) { break }
+        if (-not $p.HasExited) { $p.Kill() }
+        if ($try -ge 2) { throw "s3rver did not start: $($err.Result)" }
+    }
+    [pscustomobject]@{
+        Process = $p; Port = $port; Directory = $dir
+        Endpoint = "http://127.0.0.1:$port"
+        VHostEndpoint = "http://s3.$($script:VHostDomain):$port"
+    }
+}
+
+function Stop-S3rver($Server) {
+    if (-not $Server) { return }
+    if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit(5000) | Out-Null }
+    Remove-Item -Recurse -Force $Server.Directory -ErrorAction SilentlyContinue
+}
+
+function Invoke-Rclone {
+    # rclone against s3rver, configured by environment only; AWS_CA_BUNDLE breaks it.
+    param([Parameter(Mandatory)][string[]] $Arguments)
+    $saved = $env:AWS_CA_BUNDLE
+    try {
+        Remove-Item Env:AWS_CA_BUNDLE -ErrorAction SilentlyContinue
+        $out = & rclone @Arguments 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+    } finally {
+        if ($null -ne $saved) { $env:AWS_CA_BUNDLE = $saved }
+    }
+}
+
+function ConvertTo-S3Path([Parameter(Mandatory)][string] $Key) {
+    # Each key segment percent-encoded; '/' kept, so a trailing '/' stays part of the key.
+    ($Key -split '/', -1 | ForEach-Object { [Uri]::EscapeDataString($_) }) -join '/'
+}
+
+function Add-S3Object {
+    # Writes one object with a plain HTTP PUT (s3rver accepts unsigned requests), independently
+    # of the module under test; -Metadata becomes x-amz-meta-* headers.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [Parameter(Mandatory)][string] $Key,
+        [byte[]] $Body = @(), [string] $ContentType = 'application/octet-stream', [hashtable] $Metadata = @{}, [hashtable] $Headers = @{})
+    $h = @{}
+    foreach ($k in $Metadata.Keys) { $h["x-amz-meta-$k"] = $Metadata[$k] }
+    foreach ($k in $Headers.Keys) { $h[$k] = $Headers[$k] }
+    Invoke-WebRequest -Method Put -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)" -Body $Body -ContentType $ContentType `
+        -Headers $h -SkipHeaderValidation | Out-Null
+}
+
+function Get-S3ObjectHeaders {
+    # HEAD of one object: its response headers, or $null when it does not exist.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [Parameter(Mandatory)][string] $Key)
+    try { (Invoke-WebRequest -Method Head -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)").Headers } catch { $null }
+}
+
+function Get-S3Keys {
+    # Every key of a bucket (under a prefix), listed flat with plain HTTP ListObjectsV2.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [string] $Prefix = '')
+    $keys = [Collections.Generic.List[string]]::new()
+    $after = ''
+    do {
+        $uri = "$($Server.Endpoint)/$Bucket/?list-type=2&prefix=$([Uri]::EscapeDataString($Prefix))&start-after=$([Uri]::EscapeDataString($after))"
+        [xml] $x = (Invoke-WebRequest -Uri $uri).Content
+        $page = @($x.ListBucketResult.Contents | Where-Object { $_ } | ForEach-Object { $_.Key })
+        $keys.AddRange([string[]] $page)
+        if ($page.Count) { $after = $page[-1] }
+    } while ($x.ListBucketResult.IsTruncated -eq 'true' -and $page.Count)
+    , $keys.ToArray()
+}
+
+function Get-RcloneRemote([Parameter(Mandatory)] $Server) {
+    # An on-the-fly rclone remote for one s3rver (path-style).
+    ":s3,provider=Other,env_auth=false,access_key_id=S3RVER,secret_access_key=S3RVER,endpoint='$($Server.Endpoint)',force_path_style=true:"
+}
+
 Export-ModuleMember -Function *

@@ -26,10 +26,12 @@ public sealed class AgentHost
     private readonly Dictionary<long, DateTimeOffset> _lastListingAttempt = new();
     private readonly HashSet<long> _finishedNotified = new();
     private readonly object _gate = new();
+    // Wakes the feed loop as soon as there may be new work (a segment stored or finished),
+    // rather than after its poll delay: that delay used to idle the agent at start and end.
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
     private bool _reportTaskProgress;
-    private int _liveAgents = 1;
 
     public AgentHost(AgentConfig config, ITaskStore store, IAgentObserver observer)
     {
@@ -46,8 +48,10 @@ public sealed class AgentHost
             Environment.ProcessId, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
         _reportTaskProgress = options.TaskProgressInterval is not null;
+        EnsureWorkerThreads(concurrency);
         await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in _config.Warnings) _observer.Warning(warning);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -58,7 +62,7 @@ public sealed class AgentHost
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
             .ToArray();
-        var listing = new ListingRole(_store, name, _config.LeaseDuration, options, _observer);
+        var listing = new ListingRole(_store, name, _config, options, _observer, Wake);
         var cancelled = false;
         try
         {
@@ -86,6 +90,7 @@ public sealed class AgentHost
             foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync().ConfigureAwait(false);
             _runtimes.Clear();
         }
+        if (Stores.S3.S3FaultInjection.Summary() is { } faults) _observer.Warning(faults);
         _observer.Progress(Snapshot(clock));
         return new AgentRunSummary
         {
@@ -135,9 +140,7 @@ public sealed class AgentHost
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var all = await _store.ListTasksAsync(ct).ConfigureAwait(false);
-            RefreshRuntimes(all);
-            var tasks = all
+            var tasks = (await _store.ListTasksAsync(ct).ConfigureAwait(false))
                 .Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running)
                 .Where(t => options.TaskNames.Count == 0 || options.TaskNames.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
                 .ToList();
@@ -152,7 +155,7 @@ public sealed class AgentHost
             {
                 var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
                 if (runtime is null) continue;
-                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, Volatile.Read(ref _liveAgents));
+                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, runtime.Share);
                 if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
@@ -179,7 +182,7 @@ public sealed class AgentHost
                 }
             }
             if (!claimedAny)
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(500, _config.PollInterval.TotalMilliseconds)), ct).ConfigureAwait(false);
         }
     }
 
@@ -201,36 +204,30 @@ public sealed class AgentHost
         }
     }
 
-    /// <summary>Every runtime sees its task as last read: pauses, limits and removals apply to work already queued.</summary>
-    private void RefreshRuntimes(IReadOnlyList<MigrationTask> all)
-    {
-        var live = Volatile.Read(ref _liveAgents);
-        lock (_gate)
-            foreach (var (id, runtime) in _runtimes)
-            {
-                var fresh = all.FirstOrDefault(t => t.Id == id);
-                if (fresh is null)
-                {
-                    runtime.Removed = true;
-                    continue;
-                }
-                runtime.Task = fresh;
-                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, live);
-            }
-    }
-
     /// <summary>
     /// Reads task settings on its own clock: the feed loop may wait a long time on a full queue,
-    /// and a pause or a new limit must not wait with it.
+    /// and a pause, a removal or a new limit must not wait with it.
     /// </summary>
     private async Task RefreshSettingsAsync(CancellationToken ct)
     {
         try
         {
-            // Limits are for the whole cluster: each live agent takes an equal share.
-            var agents = await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false);
-            Volatile.Write(ref _liveAgents, Math.Max(1, agents.Count(a => a.IsAlive)));
-            RefreshRuntimes(await _store.ListTasksAsync(ct).ConfigureAwait(false));
+            var all = await _store.ListTasksAsync(ct).ConfigureAwait(false);
+            List<TaskRuntime> runtimes;
+            lock (_gate) runtimes = [.. _runtimes.Values];
+            foreach (var runtime in runtimes)
+            {
+                var fresh = all.FirstOrDefault(t => t.Id == runtime.Task.Id);
+                if (fresh is null)
+                {
+                    runtime.Removed = true;
+                    continue;
+                }
+                // Limits are for the whole cluster: each agent working on the task takes an equal share.
+                runtime.Share = await _store.CountWorkingAgentsAsync(fresh.Id, _config.LeaseDuration, ct).ConfigureAwait(false);
+                runtime.Task = fresh;
+                runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, runtime.Share);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -282,6 +279,25 @@ public sealed class AgentHost
         await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _segmentsDone);
         await FinishTaskIfDoneAsync(item.Segment.Runtime, CancellationToken.None).ConfigureAwait(false);
+        Wake();
+    }
+
+    /// <summary>
+    /// Workers make short blocking file-system calls (open, rename, mkdir) on pool threads. With
+    /// the default minimum (one thread per core) the pool adds threads only slowly once they
+    /// block, and copies queue behind each other; so the minimum is raised (never lowered) to
+    /// one thread per worker plus a few for the journal, heartbeat and feed loops.
+    /// </summary>
+    private static void EnsureWorkerThreads(int concurrency)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < concurrency + 4) ThreadPool.SetMinThreads(concurrency + 4, io);
+    }
+
+    private void Wake()
+    {
+        try { _wake.Release(); }
+        catch (SemaphoreFullException) { } // already signalled
     }
 
     private void Count(ObjectOutcomeRecord outcome)
@@ -391,9 +407,11 @@ public sealed class AgentHost
         var last = Stopwatch.StartNew();
         Stopwatch? lastTaskProgress = null;
         var settings = Stopwatch.StartNew();
+        var previous = Snapshot(clock);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            _observer.Progress(Snapshot(clock));
+            var now = Snapshot(clock);
+            _observer.Progress(now);
             // The first tick reports at once: a bar should appear within a second, not an interval.
             if (taskProgressInterval is { } interval && (lastTaskProgress is null || lastTaskProgress.Elapsed >= interval))
             {
@@ -406,10 +424,18 @@ public sealed class AgentHost
                 await RefreshSettingsAsync(ct).ConfigureAwait(false);
             }
             if (last.Elapsed < _config.HeartbeatInterval) continue;
+            // Throughput over the last heartbeat interval: what Get-MigrationAgent shows as recent.
+            var seconds = Math.Max(last.Elapsed.TotalSeconds, 0.001);
+            var beat = registration with
+            {
+                ObjectsPerSecond = (now.ObjectsDone - previous.ObjectsDone) / seconds,
+                BytesPerSecond = (now.BytesTransferred - previous.BytesTransferred) / seconds,
+            };
+            previous = now;
             last.Restart();
             try
             {
-                await _store.HeartbeatAsync(registration, _config.LeaseDuration, ct).ConfigureAwait(false);
+                await _store.HeartbeatAsync(beat, _config.LeaseDuration, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -21,11 +21,9 @@ public sealed class AgentRunOptions
     /// </summary>
     public TimeSpan? TaskProgressInterval { get; init; }
 
-    /// <summary>Objects per segment (MSP's default 1,000).</summary>
-    public int SegmentObjects { get; init; } = 1000;
+    /// <summary>Objects per segment; overrides agent.toml's segment_objects (MSP's default 1,000) when set.</summary>
+    public int? SegmentObjects { get; init; }
 
-    /// <summary>Keys per listing request (S3's maximum is 1,000).</summary>
-    public int ListPageSize { get; init; } = 1000;
 
     /// <summary>Bytes per segment (MSP's default 100 GB).</summary>
     public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;

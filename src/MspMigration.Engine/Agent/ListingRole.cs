@@ -1,3 +1,4 @@
+using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
 using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
@@ -9,13 +10,16 @@ namespace MspMigration.Engine.Agent;
 /// cut it into segments and store each segment together with the listing cursor, so a successor
 /// resumes where it stopped.
 /// </summary>
-internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan lease, AgentRunOptions options, IAgentObserver observer)
+internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, AgentRunOptions options, IAgentObserver observer,
+    Action? segmentStored = null)
 {
+    private readonly int _segmentObjects = options.SegmentObjects ?? config.SegmentObjects;
+
     /// <summary>Lists as long as this agent holds the lease; returns true when the listing is complete.</summary>
     public async Task<bool> RunAsync(TaskRuntime runtime, Func<bool> mayContinue, CancellationToken cancellationToken)
     {
         var task = runtime.Task;
-        var acquired = await store.TryAcquireListingAsync(task.Id, agentName, lease, cancellationToken).ConfigureAwait(false);
+        var acquired = await store.TryAcquireListingAsync(task.Id, agentName, config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (acquired is null) return false;
         observer.Info(acquired.Cursor is null
             ? $"Listing {runtime.Source.Description} for task '{task.Name}' (pass {task.Pass})."
@@ -26,7 +30,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
         // Keys sort after any proper prefix of themselves, so listing can start just before the prefix.
         var cursor = acquired.Cursor ?? (string.IsNullOrEmpty(prefix) ? null : prefix[..^1]);
         var segmentStart = acquired.Cursor;
-        var segment = new List<ObjectInfo>(options.SegmentObjects);
+        var segment = new List<ObjectInfo>(_segmentObjects);
         long segmentBytes = 0;
         var transientFailures = 0;
         var queued = 0L;
@@ -36,7 +40,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
             ObjectPage page;
             try
             {
-                page = await runtime.Source.ListAsync(cursor, options.ListPageSize, cancellationToken).ConfigureAwait(false);
+                page = await runtime.Source.ListAsync(cursor, config.ListPageSize, cancellationToken).ConfigureAwait(false);
                 transientFailures = 0;
             }
             catch (StoreException e) when (e.IsTransient && ++transientFailures < 5)
@@ -58,10 +62,11 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
                 if (!filter.Accepts(o)) continue;
                 segment.Add(o);
                 segmentBytes += o.Size;
-                if (segment.Count >= options.SegmentObjects || segmentBytes >= options.SegmentBytes)
+                if (segment.Count >= _segmentObjects || segmentBytes >= options.SegmentBytes)
                 {
                     queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, o.Key, false, cancellationToken).ConfigureAwait(false);
                     segmentStart = o.Key;
+                    segmentStored?.Invoke();
                     segment.Clear();
                     segmentBytes = 0;
                 }
@@ -69,6 +74,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
             if (last)
             {
                 queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, lastKey, true, cancellationToken).ConfigureAwait(false);
+                segmentStored?.Invoke();
                 observer.Info($"Listing of task '{task.Name}' is complete ({queued:N0} objects queued by this agent).");
                 return true;
             }
@@ -80,6 +86,8 @@ internal sealed class ListingRole(ITaskStore store, string agentName, TimeSpan l
                 segmentStart = lastKey;
             }
             cursor = page.NextStartAfter;
+            if (config.ListingPageDelay > TimeSpan.Zero)
+                await Task.Delay(config.ListingPageDelay, cancellationToken).ConfigureAwait(false);
         }
     }
 }

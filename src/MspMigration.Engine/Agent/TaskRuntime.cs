@@ -24,6 +24,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
     public IObjectStore Source { get; }
     public IObjectStore Destination { get; }
     public TaskLimiter Limiter { get; }
+    /// <summary>How many agents share the task's cluster-wide limits (at least 1).</summary>
+    public int Share { get; set; } = 1;
     /// <summary>Set when the task disappeared from the control plane (removed by an operator).</summary>
     public bool Removed { get; set; }
     public ObjectCopier Copier { get; }

@@ -1,9 +1,16 @@
 namespace MspMigration.Engine.Configuration;
 
-/// <summary>Where the control plane lives.</summary>
-public sealed record ControlPlaneConfig(string Kind, string Location)
+/// <summary>
+/// Where the control plane lives: a SQLite file, or a PostgreSQL connection string whose password
+/// comes from the environment variable <see cref="PasswordVariable"/> (default PGPASSWORD).
+/// </summary>
+public sealed record ControlPlaneConfig(string Kind, string Location, string? PasswordVariable = null)
 {
     public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    // A connection string may hold a password: never print it.
+    public override string ToString() => Kind == Sqlite ? $"sqlite:{Location}" : Kind;
 }
 
 /// <summary>
@@ -38,8 +45,19 @@ public sealed class AgentConfig
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int MaxAttempts { get; init; } = 3;
     public string? TransferLog { get; init; }
+    /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
+    public int SegmentObjects { get; init; } = 1000;
+    /// <summary>Objects asked for per listing request (S3 returns at most 1,000).</summary>
+    public int ListPageSize { get; init; } = 1000;
+    /// <summary>
+    /// Test-only ([testing] listing_page_delay_ms): a pause after each listing page, so that tests
+    /// can kill a master in the middle of a listing. Zero in production.
+    /// </summary>
+    public TimeSpan ListingPageDelay { get; init; } = TimeSpan.Zero;
     public ControlPlaneConfig ControlPlane { get; init; } = new(ControlPlaneConfig.Sqlite, Path.Combine(ConfigLocator.Home, "controlplane.db"));
     public IReadOnlyDictionary<string, CredentialProfile> Profiles { get; init; } = new Dictionary<string, CredentialProfile>();
+    /// <summary>Problems worth telling the operator that do not stop the agent (a world-readable file of secrets).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public CredentialProfile? FindProfile(string? name) =>
         name is null ? null : Profiles.TryGetValue(name, out var p) ? p : null;

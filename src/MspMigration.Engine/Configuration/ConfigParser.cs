@@ -17,8 +17,17 @@ public static class ConfigParser
         {
             throw Invalid(path, $"it cannot be read: {e.Message}");
         }
-        return Parse(text, path);
+        var config = Parse(text, path);
+        return ConfigPermissions.Warning(path, config) is { } warning ? WithWarning(config, warning) : config;
     }
+
+    private static AgentConfig WithWarning(AgentConfig c, string warning) => new()
+    {
+        SourcePath = c.SourcePath, AgentName = c.AgentName, Address = c.Address, Concurrency = c.Concurrency,
+        LeaseDuration = c.LeaseDuration, HeartbeatInterval = c.HeartbeatInterval, PollInterval = c.PollInterval,
+        MaxAttempts = c.MaxAttempts, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
+        Warnings = [.. c.Warnings, warning],
+    };
 
     public static AgentConfig Parse(string text, string path)
     {
@@ -35,13 +44,23 @@ public static class ConfigParser
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var agent = Table(root, "agent", path);
         var cp = Table(root, "control_plane", path);
+        var testing = Table(root, "testing", path);
         var defaults = new AgentConfig();
 
         var controlPlane = defaults.ControlPlane;
         if (cp is not null)
         {
             var sqlite = String(cp, "sqlite", path, "control_plane");
+            var postgres = String(cp, "postgres", path, "control_plane");
+            var passwordEnv = String(cp, "password_env", path, "control_plane");
+            if (sqlite is not null && postgres is not null)
+                throw Invalid(path, "[control_plane] names both 'sqlite' and 'postgres'; choose one");
+            if (passwordEnv is not null && postgres is null)
+                throw Invalid(path, "'password_env' of [control_plane] applies only to 'postgres'");
+            if (passwordEnv is not null && (passwordEnv.Length == 0 || passwordEnv.Contains('=') || passwordEnv.Any(char.IsWhiteSpace)))
+                throw Invalid(path, "'password_env' of [control_plane] must be the name of an environment variable");
             if (sqlite is not null) controlPlane = new ControlPlaneConfig(ControlPlaneConfig.Sqlite, Path.GetFullPath(sqlite, baseDir));
+            if (postgres is not null) controlPlane = new ControlPlaneConfig(ControlPlaneConfig.Postgres, postgres, passwordEnv);
         }
 
         var profiles = new Dictionary<string, CredentialProfile>(StringComparer.Ordinal);
@@ -75,6 +94,9 @@ public static class ConfigParser
             HeartbeatInterval = TimeSpan.FromSeconds(Int(agent, "heartbeat_seconds", path, (int)defaults.HeartbeatInterval.TotalSeconds, 1, 600)),
             PollInterval = TimeSpan.FromSeconds(Int(agent, "poll_seconds", path, (int)defaults.PollInterval.TotalSeconds, 1, 600)),
             MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
+            SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
+            ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
+            ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),
             TransferLog = transferLog is null ? null : Path.GetFullPath(transferLog, baseDir),
             ControlPlane = controlPlane,
             Profiles = profiles,
@@ -89,11 +111,11 @@ public static class ConfigParser
         !table.TryGetValue(key, out var v) ? null
         : v as string ?? throw Invalid(path, $"setting '{key}' of [{section}] must be a string");
 
-    private static int Int(TomlTable? table, string key, string path, int fallback, int min, int max)
+    private static int Int(TomlTable? table, string key, string path, int fallback, int min, int max, string section = "agent")
     {
         if (table is null || !table.TryGetValue(key, out var v)) return fallback;
         if (v is long n && n >= min && n <= max) return (int)n;
-        throw Invalid(path, $"setting '{key}' of [agent] must be a whole number from {min} to {max}");
+        throw Invalid(path, $"setting '{key}' of [{section}] must be a whole number from {min} to {max}");
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();

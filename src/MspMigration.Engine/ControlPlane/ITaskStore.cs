@@ -14,8 +14,12 @@ public sealed record TaskSpec(
     string? MasterAgent,
     TaskOptions Options);
 
-/// <summary>An agent as it announces itself with every heartbeat.</summary>
-public sealed record AgentRegistration(string Name, string? Address, string HostName, int ProcessId, DateTimeOffset StartedAt);
+/// <summary>An agent as it announces itself with every heartbeat, with its recent throughput.</summary>
+public sealed record AgentRegistration(string Name, string? Address, string HostName, int ProcessId, DateTimeOffset StartedAt)
+{
+    public double ObjectsPerSecond { get; init; }
+    public double BytesPerSecond { get; init; }
+}
 
 /// <summary>The right to list a task's source, and where the listing stopped last time.</summary>
 public sealed record ListingLease(long TaskId, string? Cursor, long NextSegmentSeq);
@@ -54,7 +58,13 @@ public interface ITaskStore : IDisposable
     Task HeartbeatAsync(AgentRegistration agent, TimeSpan leaseDuration, CancellationToken cancellationToken);
     /// <summary>Clean stop: marks the agent stopped and gives back its segments and listing leases.</summary>
     Task ReleaseAgentAsync(string agentName, CancellationToken cancellationToken);
+    /// <summary>Every agent ever seen, with its state, roles per unfinished task and recent throughput.</summary>
     Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(TimeSpan aliveWithin, CancellationToken cancellationToken);
+    /// <summary>
+    /// Live agents holding a lease (listing or segment) of the task, at least 1. The building block for
+    /// cluster-wide limits: each agent enforces limit / this count.
+    /// </summary>
+    Task<int> CountWorkingAgentsAsync(long taskId, TimeSpan aliveWithin, CancellationToken cancellationToken);
 
     /// <summary>Takes (or keeps) the listing lease of a task whose listing is not done; null if another agent holds it.</summary>
     Task<ListingLease?> TryAcquireListingAsync(long taskId, string agentName, TimeSpan leaseDuration, CancellationToken cancellationToken);

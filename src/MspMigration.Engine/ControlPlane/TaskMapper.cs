@@ -5,7 +5,7 @@ namespace MspMigration.Engine.ControlPlane;
 /// <summary>Fills a task's public settings from its stored options; shared by every store.</summary>
 internal static class TaskMapper
 {
-    public static MigrationTask WithOptions(MigrationTask task, TaskOptions o) => new()
+    public static MigrationTask WithOptions(this MigrationTask task, TaskOptions o) => new()
     {
         Id = task.Id,
         Name = task.Name,

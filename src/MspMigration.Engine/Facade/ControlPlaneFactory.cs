@@ -1,5 +1,6 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.ControlPlane.Postgres;
 using MspMigration.Engine.ControlPlane.Sqlite;
 
 namespace MspMigration.Engine.Facade;
@@ -16,6 +17,7 @@ public static class ControlPlaneFactory
         ITaskStore store = config.Kind switch
         {
             ControlPlaneConfig.Sqlite => new SqliteTaskStore(config.Location),
+            ControlPlaneConfig.Postgres => new PostgresTaskStore(config.Location, config.PasswordVariable),
             _ => throw new MigrationException("ControlPlaneKindUnknown", MigrationErrorKind.InvalidArgument,
                 $"Unknown control plane kind '{config.Kind}'.", config.Kind),
         };

@@ -100,6 +100,17 @@ public sealed class MigrationService : IDisposable
             yield return item;
     }
 
+    /// <summary>Checks that this agent can list, read and (unless <paramref name="checkWrite"/> is false) write a store.</summary>
+    public Task<EndpointTestResult> TestEndpointAsync(string location, string? profileName, bool checkWrite, CancellationToken cancellationToken)
+    {
+        var parsed = StoreLocation.Parse(location, "Location");
+        StoreFactory.ValidateSource(parsed);
+        var name = Blank(profileName);
+        var profile = name is null ? null : Config.FindProfile(name) ?? throw new MigrationException("ProfileNotFound", MigrationErrorKind.ObjectNotFound,
+            $"Credential profile '{name}' is not defined in {Config.SourcePath ?? "the agent configuration (there is no agent.toml)"}.", name);
+        return EndpointProbe.RunAsync(parsed, name, profile, checkWrite, cancellationToken);
+    }
+
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
         _store.ListAgentsAsync(Config.LeaseDuration, cancellationToken);
 

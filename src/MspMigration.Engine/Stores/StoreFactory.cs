@@ -1,5 +1,6 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.Stores.Local;
+using MspMigration.Engine.Stores.S3;
 using MspMigration.Engine.Stores.UrlList;
 
 namespace MspMigration.Engine.Stores;
@@ -9,13 +10,15 @@ public static class StoreFactory
 {
     public static IObjectStore Open(StoreLocation location, CredentialProfile? profile)
     {
-        return location.Scheme switch
+        if (location.Scheme == StoreLocation.LocalScheme) return new LocalObjectStore(location.Bucket);
+        if (location.Scheme == StoreLocation.UrlListScheme) return new UrlListStore(location.Bucket, location.Prefix);
+        if (S3Vendor.ForScheme(location.Scheme) is { } vendor)
         {
-            StoreLocation.LocalScheme => new LocalObjectStore(location.Bucket),
-            StoreLocation.UrlListScheme => new UrlListStore(location.Bucket, location.Prefix),
-            _ => throw new MigrationException("StoreSchemeNotSupported", MigrationErrorKind.NotImplemented,
-                $"Stores of scheme '{location.Scheme}' are not supported by this build.", location.ToString()),
-        };
+            ValidateBucket(location, vendor);
+            return new S3ObjectStore(S3StoreSettings.From(vendor, profile), location.Bucket, location.Prefix);
+        }
+        throw new MigrationException("StoreSchemeNotSupported", MigrationErrorKind.NotImplemented,
+            $"Stores of scheme '{location.Scheme}' are not supported by this build.", location.ToString());
     }
 
     /// <summary>Checks, at task creation, what can be checked without credentials; returns warnings for the operator.</summary>
@@ -24,6 +27,7 @@ public static class StoreFactory
         if (location.Scheme == StoreLocation.LocalScheme && !Directory.Exists(location.Bucket))
             throw new MigrationException("SourceNotFound", MigrationErrorKind.ObjectNotFound,
                 $"The source directory '{location.Bucket}' does not exist.", location.Bucket);
+        if (S3Vendor.ForScheme(location.Scheme) is { } vendor) ValidateBucket(location, vendor);
         if (location.Scheme == StoreLocation.UrlListScheme)
             return UrlListValidation.Validate(location.Bucket, location.Prefix);
         return [];
@@ -37,5 +41,13 @@ public static class StoreFactory
         if (location.Scheme == StoreLocation.LocalScheme && File.Exists(location.Bucket))
             throw new MigrationException("DestinationNotADirectory", MigrationErrorKind.InvalidArgument,
                 $"The destination '{location.Bucket}' is a file, not a directory.", location.Bucket);
+        if (S3Vendor.ForScheme(location.Scheme) is { } vendor) ValidateBucket(location, vendor);
+    }
+
+    private static void ValidateBucket(StoreLocation location, S3Vendor vendor)
+    {
+        if (S3BucketNames.Problem(vendor, location.Bucket) is { } problem)
+            throw new MigrationException("InvalidBucketName", MigrationErrorKind.InvalidArgument,
+                $"'{location.Bucket}' is not a valid bucket name: {problem}.", location.Bucket);
     }
 }

@@ -136,12 +136,12 @@ public sealed class LocalStagingSweepTests : IDisposable
     public async Task Files_left_by_a_dead_writer_are_swept_and_a_live_writers_kept()
     {
         var staging = Directory.CreateDirectory(Path.Combine(_root, LocalKeyMapper.StagingFolder)).FullName;
-        var dead = Path.Combine(staging, "999999999-abc");
-        var live = Path.Combine(staging, $"{Environment.ProcessId}-def");
+        var host = new string(Environment.MachineName.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_').ToArray());
+        var dead = Path.Combine(staging, $"{host}.999999999.abc");
+        var live = Path.Combine(staging, $"{host}.{Environment.ProcessId}.def");
         File.WriteAllText(dead, "half");
         File.WriteAllText(live, "in progress");
         await using var store = new LocalObjectStore(_root);
-        await store.PutAsync("k", new MemoryStream([1]), 1, null, null, CancellationToken.None);
         Assert.False(File.Exists(dead));
         Assert.True(File.Exists(live));
     }

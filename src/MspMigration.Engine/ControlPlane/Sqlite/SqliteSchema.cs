@@ -1,3 +1,5 @@
+using MspMigration.Engine.ControlPlane.Sql;
+
 namespace MspMigration.Engine.ControlPlane.Sqlite;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace MspMigration.Engine.ControlPlane.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public static readonly string[] Migrations =
-    [
-        // v1
+    public static readonly string[] Migrations = [V1, .. SharedMigrations.AfterV1];
+
+    private const string V1 =
         """
         CREATE TABLE tasks(
             id INTEGER PRIMARY KEY,
@@ -75,6 +77,5 @@ internal static class SqliteSchema
             last_heartbeat INTEGER NOT NULL,
             stopped INTEGER NOT NULL DEFAULT 0
         );
-        """,
-    ];
+        """;
 }

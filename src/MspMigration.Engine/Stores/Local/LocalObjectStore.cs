@@ -20,6 +20,7 @@ public sealed class LocalObjectStore : IObjectStore
     public LocalObjectStore(string root)
     {
         _root = Path.GetFullPath(root);
+        StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
     }
 
     public string Root => _root;
@@ -97,9 +98,7 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
-        SweepStagingOnce(staging);
-        // The writer's process id leads the name, so a later sweep knows which files a dead agent left.
-        var temp = Path.Combine(staging, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var temp = Path.Combine(staging, StagingNames.NewName());
         // A failure reading the source is the source's (often transient) failure, not this store's.
         var sourceFailed = false;
         try
@@ -163,42 +162,12 @@ public sealed class LocalObjectStore : IObjectStore
     public ValueTask DisposeAsync()
     {
         lock (_cursorLock) _cursor?.Dispose();
+        StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
         // Leave no trace in the destination: the staging folder goes when it is empty.
         try { Directory.Delete(Path.Combine(_root, LocalKeyMapper.StagingFolder), recursive: false); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return ValueTask.CompletedTask;
-    }
-
-    private int _swept;
-
-    /// <summary>
-    /// Removes staged files of writers that no longer run (an agent killed mid-copy), once per
-    /// store. Files of live processes are left alone: another agent may be writing them.
-    /// </summary>
-    private void SweepStagingOnce(string staging)
-    {
-        if (Interlocked.Exchange(ref _swept, 1) == 1 || !Directory.Exists(staging)) return;
-        foreach (var file in Directory.EnumerateFiles(staging))
-        {
-            var name = Path.GetFileName(file);
-            var dash = name.IndexOf('-');
-            if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), out var pid) || IsRunning(pid)) continue;
-            TryDelete(file);
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     private static FileStream CreateStagingFile(string staging, string temp)

@@ -1,0 +1,215 @@
+# Helpers for run.sh: data, one measured run, the workloads. Sourced, not run.
+PWSH_DLL=$(ls "$ROOT"/.tools/pwsh/.store/powershell/*/powershell/*/tools/net*/any/unix/pwsh.dll 2>/dev/null | head -1)
+MODULE="$(ls -d "$ROOT"/out/MspMigration/*/ 2>/dev/null | head -1)MspMigration.psd1"
+
+machine_info() {
+  echo "date: $(date -u +%FT%TZ)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD) ($(git -C "$ROOT" rev-parse --abbrev-ref HEAD))"
+  echo "cpu: $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  echo "disk: $(df -hT "$WORK" | awk 'NR==2 {print $1 " " $2 " " $3}')"
+  echo "kernel: $(uname -r)"
+  echo "dotnet: $(dotnet --version)"
+  echo "pwsh: $(dotnet "$PWSH_DLL" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()')"
+  echo "rclone: $(rclone version | head -1)"
+  echo "cp: $(cp --version | head -1)"
+}
+
+# On a shared machine the disk's ext4 spends most of a small-file run allocating inodes past
+# the ones other processes just deleted (the kernel's recently_deleted scan), whoever creates
+# the files. As root, the data goes to a private ext4 file system on a loop device instead
+# which only this benchmark writes and deletes.
+prepare_fs() {
+  [ "${BENCH_FS:-loop}" = loop ] && [ "$(id -u)" = 0 ] && command -v losetup >/dev/null || return 0
+  mountpoint -q "$WORK" && return 0
+  local img="$WORK.img"
+  truncate -s 60G "$img"
+  mkfs.ext4 -q -F "$img"
+  # discard: deleted files punch holes in the image, so it holds only what is on it now.
+  mount -o loop,discard "$img" "$WORK"
+  echo "data on a private ext4 file system: $img mounted at $WORK (umount $WORK && rm $img when done)"
+}
+
+# measure WORKLOAD TOOL RUN -- command...
+# The whole process tree is timed by GNU time: wall, user, sys, peak RSS (largest process).
+measure() {
+  local workload=$1 tool=$2 run=$3; shift 4
+  local log="$WORK/$workload/$tool-$run.log" t="$WORK/$workload/$tool-$run.time"
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >"$log" 2>&1; then
+    echo "$tool run $run of $workload failed; see $log" >&2; tail -5 "$log" >&2; return 1
+  fi
+  read -r wall user sys rss < <(tail -1 "$t")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$wall" "$user" "$sys" "$rss" >> "$RESULTS/$workload.tsv"
+  printf '  %-12s run %s: %6.2f s wall, %6.2f s cpu, %5d MB peak RSS\n' "$tool" "$run" "$wall" \
+    "$(echo "$user + $sys" | bc)" $((rss / 1024))
+}
+
+module_cmd() { # source destination rundir [agent.ps1 args]; sets CMD
+  CMD=(dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" \
+    -Source "$1" -Destination "$2" -WorkDir "$3" -Concurrency "$CONCURRENCY" "${@:4}")
+}
+
+# The source is kept between runs (it is only read); destinations and control planes are not.
+make_source() { # dir count size fanout
+  [ -f "$1.done" ] && return
+  echo "  making $2 objects of $3 bytes in $1"
+  rm -rf "$1"; mkdir -p "$1"
+  python3 "$HERE/make-tree.py" "$1" "$2" "$3" "$4"
+  touch "$1.done"
+}
+
+check_copy() { # source destination
+  local a b
+  a=$(find "$1" -type f | wc -l); b=$(find "$2" -type f | wc -l)
+  [ "$a" = "$b" ] || { echo "copy incomplete: $b of $a files in $2" >&2; return 1; }
+}
+
+local_pair() { # name count size fanout
+  local name=$1 dir="$WORK/$1" src="$WORK/$1/src" dst
+  echo "== $name: $2 x $3 bytes, local -> local, $RUNS runs each, concurrency $CONCURRENCY"
+  mkdir -p "$dir"; make_source "$src" "$2" "$3" "$4"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
+  local tools=(mspmigration rclone cp) run i tool
+  for run in $(seq 1 "$RUNS"); do
+    for i in 0 1 2; do
+      # Rotate the order each run so no tool always runs right after another's writeback.
+      tool=${tools[$(( (i + run - 1) % 3 ))]}
+      # A fresh destination each run: deleting the last one now would bill its deferred
+      # file-system work (ext4 here discards freed blocks) to the next tool. sync flushes the
+      # last run's dirty pages so that writeback is not billed to the next tool either.
+      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$run"; sync
+      case $tool in
+        mspmigration) module_cmd "$src" "$dst" "$dir/msp-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        rclone) measure "$name" "$tool" "$run" -- rclone --config /dev/null copy --checksum \
+                  --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" "$src" "$dst" ;;
+        cp) measure "$name" "$tool" "$run" -- cp -r "$src" "$dst" ;;
+      esac
+      check_copy "$src" "$dst"
+    done
+  done
+  rm -rf "$dir/out" "$dir"/msp-*; sync
+}
+
+# 1,000,000 empty objects: peak RSS of the agent while listing and copying, and the size of
+# the control plane per object. One run; an RSS sample every second shows the phases.
+million() {
+  local name=million dir="$WORK/million" src="$WORK/million/src" dst="$WORK/million/dst"
+  local count=${MILLION_COUNT:-1000000}
+  echo "== million: $count empty objects, local -> local, 1 run"
+  mkdir -p "$dir"; make_source "$src" "$count" 0 1000
+  rm -rf "$dst" "$dir/msp"; mkdir -p "$dir/msp"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t0\n' "$count" > "$RESULTS/$name.size"
+  ( # RSS samples of every dotnet process of this run: seconds since start, RSS in kB.
+    start=$(date +%s)
+    while sleep 1; do
+      for p in $(pgrep -f "^dotnet .*agent.ps1.*$dir/msp" || true); do
+        echo "$(( $(date +%s) - start )) $(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null)"
+      done
+    done > "$RESULTS/million-rss.txt"
+  ) & local sampler=$!
+  module_cmd "$src" "$dst" "$dir/msp"; measure "$name" mspmigration 1 -- "${CMD[@]}"
+  kill "$sampler"
+  check_copy "$src" "$dst"
+  local db="$dir/msp/controlplane.db"
+  local size=$(( $(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0) ))
+  printf 'controlplane_bytes\t%s\nbytes_per_object\t%s\n' "$size" "$(( size / count ))" >> "$RESULTS/$name.size"
+  grep RESULT "$WORK/million/mspmigration-1.log" || true
+  echo "  control plane: $size bytes, $(( size / count )) bytes per object"
+  rm -rf "$dst"
+}
+
+summarize() { python3 "$HERE/summarize.py" "$1" "$WORK"; }
+
+# CRC-64 in memory, then the engine's read and copy loops against cat and cp of the same bytes
+# (the large workload's 8 x 256 MiB files, read from the page cache).
+crc_bench() {
+  local name=crc dir="$WORK/crc" src="$WORK/large/src" bin="$WORK/crc/bin"
+  echo "== crc: CRC-64 and the copy loop against cat and cp, $RUNS runs each"
+  mkdir -p "$dir"; make_source "$src" 8 $((256 * 1024 * 1024)) 1000
+  dotnet build "$HERE/Crc64Bench" -c Release -o "$bin" -v quiet -nologo >/dev/null
+  local bench=(dotnet "$bin/Crc64Bench.dll")
+  "${bench[@]}" crc | tee "$RESULTS/crc-memory.txt"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t8\nbytes\t%s\n' $((8 * 256 * 1024 * 1024)) > "$RESULTS/$name.size"
+  local run
+  for run in $(seq 1 "$RUNS"); do
+    # dd rather than cat: cat to /dev/null may splice without copying a byte to user space.
+    measure "$name" dd-read "$run" -- sh -c "for f in \$(find '$src' -type f); do dd if=\$f of=/dev/null bs=256K status=none; done"
+    measure "$name" read-loop "$run" -- "${bench[@]}" read "$src"
+    sync; measure "$name" cp "$run" -- cp -r "$src" "$dir/cp-$run"
+    sync; measure "$name" copy-loop "$run" -- "${bench[@]}" copy "$src" "$dir/copy-$run"
+  done
+  rm -rf "$dir"/cp-* "$dir"/copy-*; sync
+}
+
+# s3rver -> s3rver: two single-threaded s3rver processes (source, destination) on this machine.
+# Needs the S3 adapter (store scheme s3://, [profiles.*] with endpoint and force_path_style).
+S3_PORTS=(4590 4591)
+s3_pair() { # name count size fanout
+  local name=$1 dir="$WORK/$1" run tool i
+  echo "== $name: $2 x $3 bytes, s3rver -> s3rver, $RUNS runs each, concurrency $CONCURRENCY"
+  command -v npm >/dev/null || { echo "npm is missing" >&2; return 1; }
+  mkdir -p "$dir"; make_source "$dir/seed" "$2" "$3" "$4"
+  [ -f "$WORK/node/node_modules/s3rver/bin/s3rver.js" ] || npm install --prefix "$WORK/node" s3rver@3.7.1 >/dev/null
+  local pids=()
+  rm -rf "$dir/s3rver-1"  # the destination server starts empty; the source keeps its upload
+  for i in 0 1; do
+    mkdir -p "$dir/s3rver-$i"
+    # The legacy provider: without it Node 20's s3rver answers HTTP 500 to paged listings.
+    NODE_OPTIONS=--openssl-legacy-provider node "$WORK/node/node_modules/s3rver/bin/s3rver.js" \
+      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${S3_PORTS[$i]}" --silent --no-vhost-buckets >"$dir/s3rver-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  S3_PIDS="${pids[*]}"  # run.sh stops them on exit, also when a run fails
+  cat > "$dir/rclone.conf" <<CONF
+[a]
+type = s3
+provider = Other
+endpoint = http://127.0.0.1:${S3_PORTS[0]}
+access_key_id = S3RVER
+secret_access_key = S3RVER
+force_path_style = true
+
+[b]
+type = s3
+provider = Other
+endpoint = http://127.0.0.1:${S3_PORTS[1]}
+access_key_id = S3RVER
+secret_access_key = S3RVER
+force_path_style = true
+CONF
+  local profiles
+  profiles=$(printf '[profiles.a]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n\n[profiles.b]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' "${S3_PORTS[@]}")
+  # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
+  local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
+  sleep 2
+  if [ "$("${rc[@]}" size --fast-list a:src --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])' 2>/dev/null)" != "$2" ]; then
+    echo "  uploading the source to s3rver (not timed)"
+    "${rc[@]}" mkdir a:src
+    "${rc[@]}" copy --transfers 8 "$dir/seed" a:src
+  fi
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
+  local tools=(mspmigration rclone)
+  for run in $(seq 1 "$RUNS"); do
+    for i in 0 1; do
+      tool=${tools[$(( (i + run - 1) % 2 ))]}
+      "${rc[@]}" mkdir "b:$tool-$run"
+      case $tool in
+        mspmigration) mkdir -p "$dir/msp-$run"
+          module_cmd "s3://src/" "s3://$tool-$run/" "$dir/msp-$run" -SourceProfile a -DestinationProfile b -ProfilesToml "$profiles"
+          measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        # --fast-list: a flat listing, as the module does; s3rver's delimiter listing
+        # (rclone's default walk) returns no prefixes here, so rclone would copy nothing.
+        rclone) measure "$name" "$tool" "$run" -- "${rc[@]}" copy --checksum --fast-list \
+                  --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" a:src "b:$tool-$run" ;;
+      esac
+      "${rc[@]}" check --fast-list a:src "b:$tool-$run" 2>&1 | grep -q " $2 matching files" \
+        || { echo "  $tool run $run: destination differs from the source" >&2; return 1; }
+    done
+  done
+  rm -rf "$dir"/msp-*
+  kill $S3_PIDS; wait $S3_PIDS 2>/dev/null || true; S3_PIDS=
+}

@@ -1,0 +1,126 @@
+using MspMigration.Engine.Configuration;
+using MspMigration.Engine.ControlPlane.Sql;
+using MspMigration.Engine.Stores;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MspMigration.Engine.ControlPlane.Postgres;
+
+/// <summary>
+/// The cluster control plane: agents on any number of machines share one PostgreSQL database.
+/// Every operation is one READ COMMITTED transaction on a pooled connection; segments are
+/// claimed with FOR UPDATE SKIP LOCKED and leases are timed by the server's clock.
+/// </summary>
+public sealed class PostgresTaskStore : SqlTaskStore
+{
+    private readonly NpgsqlDataSource _source;
+
+    public PostgresTaskStore(string connectionString, string? passwordVariable) : base(SqlDialect.Postgres)
+    {
+        var builder = PostgresConnection.Build(connectionString, passwordVariable);
+        Description = PostgresConnection.Describe(builder);
+        _source = NpgsqlDataSource.Create(builder);
+    }
+
+    public override string Description { get; }
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await Exec(connection, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrationLock})", cancellationToken).ConfigureAwait(false);
+            await Exec(connection, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
+            var version = Convert.ToInt32(await Exec(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken, scalar: true).ConfigureAwait(false));
+            if (version > PostgresSchema.Migrations.Length)
+                throw new MigrationException("ControlPlaneTooNew", MigrationErrorKind.InvalidOperation,
+                    $"The control plane at {Description} has schema version {version}; this build knows up to {PostgresSchema.Migrations.Length}. Upgrade the module.", Description);
+            for (var v = version; v < PostgresSchema.Migrations.Length; v++)
+            {
+                await Exec(connection, PostgresSchema.Migrations[v], cancellationToken).ConfigureAwait(false);
+                await Exec(connection, "DELETE FROM schema_version", cancellationToken).ConfigureAwait(false);
+                await Exec(connection, $"INSERT INTO schema_version(version) VALUES({v + 1})", cancellationToken).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    protected override async Task<DbSession> BeginAsync(bool write, CancellationToken cancellationToken)
+    {
+        var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return new DbSession(connection, tx, Dialect, connection.DisposeAsync);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>One round trip per segment instead of one per object: the arrays are unnested server-side.</summary>
+    protected override async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
+    {
+        if (objects.Count == 0) return default;
+        await using var cmd = (NpgsqlCommand)s.Command("""
+            INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64)
+            SELECT @t, u.k, u.s, u.m, u.e, u.c FROM unnest(@k, @s, @m, @e, @c) AS u(k, s, m, e, c)
+            ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = 0, error = NULL
+            WHERE objects.outcome = 3 OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
+               OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
+            RETURNING key, size
+            """, ("@t", taskId));
+        cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Key).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = objects.Select(o => o.Size).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("m", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = objects.Select(o => o.LastModified.ToUnixTimeMilliseconds()).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.ETag).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        {
+            Value = objects.Select(o => o.Crc64 is { } crc ? unchecked((long)crc) : (long?)null).ToArray(),
+        });
+        string? first = null, last = null;
+        var count = 0;
+        long bytes = 0;
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        // RETURNING has no order: the segment's bounds are the smallest and largest key queued.
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var key = r.GetString(0);
+            if (first is null || Utf8OrdinalComparer.Instance.Compare(key, first) < 0) first = key;
+            if (last is null || Utf8OrdinalComparer.Instance.Compare(key, last) > 0) last = key;
+            count++;
+            bytes += r.GetInt64(1);
+        }
+        return new Queued(count, first, last, bytes);
+    }
+
+    /// <summary>
+    /// Serialization failures and deadlock victims only: the server rolled those back for sure. A
+    /// broken connection is not retried, since its commit may have happened.
+    /// </summary>
+    protected override bool IsTransient(Exception error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
+    protected override Exception? Translate(Exception error) =>
+        error is NpgsqlException or TimeoutException ? Unavailable(error) : null;
+
+    public override void Dispose() => _source.Dispose();
+
+    private MigrationException Unavailable(Exception e) =>
+        new("ControlPlaneUnavailable", MigrationErrorKind.ConnectionError,
+            SecretRedactor.Redact($"The control plane at {Description} cannot be used: {e.Message}"), Description, e);
+
+    private static async Task<object?> Exec(NpgsqlConnection connection, string sql, CancellationToken ct, bool scalar = false)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return scalar ? await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) : await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}

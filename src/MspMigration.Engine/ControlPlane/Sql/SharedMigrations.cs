@@ -1,0 +1,19 @@
+namespace MspMigration.Engine.ControlPlane.Sql;
+
+/// <summary>
+/// Schema steps whose text is the same on every store (version 1 differs only in how
+/// identities, collations and row ids are spelled). Each store appends these to its own list.
+/// </summary>
+internal static class SharedMigrations
+{
+    public static readonly string[] AfterV1 =
+    [
+        // v2: recent throughput with the heartbeat; an index of the segments still open, which
+        // is what claimers search and what stays small however large a task grows.
+        """
+        ALTER TABLE agents ADD COLUMN objects_per_second DOUBLE PRECISION NOT NULL DEFAULT 0;
+        ALTER TABLE agents ADD COLUMN bytes_per_second DOUBLE PRECISION NOT NULL DEFAULT 0;
+        CREATE INDEX segments_open ON segments(task_id, seq) WHERE state < 2;
+        """,
+    ];
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace MspMigration.Engine.Stores.Local;
+
+/// <summary>
+/// Staged files are named host.pid.guid, so that the files of a process that died mid-write
+/// (SIGKILL, power loss) can be told from those of live writers, on this machine or another
+/// sharing the directory, and removed.
+/// </summary>
+internal static class StagingNames
+{
+    private static readonly string Host = new(Environment.MachineName.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_').ToArray());
+    private static readonly string Prefix = $"{Host}.{Environment.ProcessId}.";
+
+    public static string NewName() => Prefix + Guid.NewGuid().ToString("N");
+
+    /// <summary>Deletes staged files left by dead processes of this host; others are left alone.</summary>
+    public static void SweepOrphans(string staging)
+    {
+        string[] files;
+        try { files = Directory.GetFiles(staging); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (var file in files)
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            if (parts.Length != 3 || parts[0] != Host || !int.TryParse(parts[1], out var pid) || IsAlive(pid)) continue;
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace MspMigration.Engine.Stores.S3;
+
+/// <summary>Builds an AmazonS3Client configured for a vendor: endpoint, addressing style, signing and checksum defaults.</summary>
+internal static class S3ClientFactory
+{
+    public static AmazonS3Client Create(S3StoreSettings settings, S3ResponseHeaders headers)
+    {
+        var endpoint = settings.ResolveEndpoint()!;
+        var config = new AmazonS3Config
+        {
+            ServiceURL = endpoint,
+            AuthenticationRegion = S3Vendor.SigningRegion(settings.Region),
+            // OSS answers path-style requests with SecondLevelDomainForbidden.
+            ForcePathStyle = settings.ForcePathStyle && !settings.Vendor.VirtualHostedOnly,
+            // Recent SDKs add CRC32 trailers and aws-chunked bodies that OSS, COS and s3rver
+            // reject or store verbatim; send checksums only where an operation requires them.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // Retries are ours (Polly, in S3Resilience), so that there is one retry layer per request.
+            MaxErrorRetry = 0,
+            Timeout = settings.RequestTimeout,
+            UseHttp = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase),
+        };
+        if (S3FaultInjection.CreateFactory() is { } factory) config.HttpClientFactory = factory;
+        AWSCredentials credentials = settings.AccessKeyId is null
+            ? new AnonymousAWSCredentials()
+            : settings.SessionToken is null
+                ? new BasicAWSCredentials(settings.AccessKeyId, settings.SecretAccessKey)
+                : new SessionAWSCredentials(settings.AccessKeyId, settings.SecretAccessKey, settings.SessionToken);
+        var client = new AmazonS3Client(credentials, config);
+        headers.Attach(client);
+        return client;
+    }
+}

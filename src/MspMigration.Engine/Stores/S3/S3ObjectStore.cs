@@ -1,0 +1,57 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace MspMigration.Engine.Stores.S3;
+
+/// <summary>
+/// A bucket of Alibaba Cloud OSS, Tencent Cloud COS or any S3-compatible service, bound to a
+/// prefix, through AWSSDK.S3. The vendor profile (<see cref="S3Vendor"/>) holds what differs.
+/// </summary>
+public sealed class S3ObjectStore : IObjectStore
+{
+    private readonly AmazonS3Client _client;
+    private readonly S3Resilience _resilience;
+    private readonly S3Lister _lister;
+    private readonly S3Reader _reader;
+    private readonly S3Writer _writer;
+    private readonly string _bucket;
+    private readonly string _prefix;
+
+    public S3ObjectStore(S3StoreSettings settings, string bucket, string prefix, TimeSpan? retryBaseDelay = null)
+    {
+        _bucket = bucket;
+        _prefix = prefix;
+        Settings = settings;
+        var headers = new S3ResponseHeaders();
+        _client = S3ClientFactory.Create(settings, headers);
+        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay);
+        Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {settings.ResolveEndpoint()}";
+        _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
+        _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description);
+        _writer = new S3Writer(_client, _resilience, headers, settings, bucket, prefix, Description);
+    }
+
+    public S3StoreSettings Settings { get; }
+    public string Description { get; }
+
+    public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken) =>
+        _lister.ListAsync(startAfter, maxKeys, cancellationToken);
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => _reader.HeadAsync(key, cancellationToken);
+
+    public Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken) => _reader.OpenReadAsync(key, cancellationToken);
+
+    /// <summary>S3 sets the modification time itself; <paramref name="lastModified"/> cannot be carried.</summary>
+    public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified,
+        CancellationToken cancellationToken) => _writer.PutAsync(key, content, length, metadata, cancellationToken);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        _resilience.RunAsync("Deleting", $"'{Printable.Key(key)}' in {Description}",
+            ct => _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = _prefix + key }, ct), cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

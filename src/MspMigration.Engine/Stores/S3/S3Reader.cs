@@ -1,0 +1,70 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace MspMigration.Engine.Stores.S3;
+
+/// <summary>HEAD and streaming GET: what the service says about an object, its CRC-64 header included.</summary>
+internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3Vendor vendor,
+    string bucket, string prefix, string description)
+{
+    public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectMetadataRequest { BucketName = bucket, Key = prefix + key };
+        try
+        {
+            var response = await resilience.RunAsync("Reading the metadata of", Where(key),
+                ct => client.GetObjectMetadataAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            return new ObjectInfo(key, response.ContentLength, S3Lister.ToOffset(response.LastModified), response.ETag,
+                headers.Crc64(request, vendor));
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound && e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound } s
+                                        && s.ErrorCode is not "NoSuchBucket")
+        {
+            return null;
+        }
+    }
+
+    public async Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectRequest { BucketName = bucket, Key = prefix + key };
+        // Only the request and its headers are retried here; a failure while streaming the body
+        // surfaces as an IOException and the copier starts the object again.
+        var response = await resilience.RunAsync("Reading", Where(key),
+            ct => client.GetObjectAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        var info = new ObjectInfo(key, response.ContentLength, S3Lister.ToOffset(response.LastModified), response.ETag,
+            headers.Crc64(request, vendor));
+        var metadata = S3MetadataMapper.FromResponse(response.Headers, response.Metadata, response.ExpiresString, response.StorageClass?.Value);
+        return new ObjectReader(new ResponseStream(response), info, metadata);
+    }
+
+    private string Where(string key) => $"'{Printable.Key(key)}' in {description}";
+
+    /// <summary>The body stream, which also releases the response (and its connection) when disposed.</summary>
+    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    {
+        private readonly Stream _inner = response.ResponseStream;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => response.ContentLength;
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => _inner.Read(buffer);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _inner.ReadAsync(buffer, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) response.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using MspMigration.Engine.Configuration;
+
+namespace MspMigration.Engine.Stores.S3;
+
+/// <summary>
+/// A credential profile read for an S3-compatible store. Settings come from agent.toml
+/// ([profiles.NAME]) and, where a setting is absent, from environment variables; the vendors'
+/// own key names (OSS access_key_secret, Tencent secret_id/secret_key) are accepted.
+/// </summary>
+public sealed class S3StoreSettings
+{
+    public const long MiB = 1024 * 1024;
+
+    public required S3Vendor Vendor { get; init; }
+    public string? Region { get; init; }
+    public string? Endpoint { get; init; }
+    public bool InternalNetwork { get; init; }
+    public bool ForcePathStyle { get; init; }
+    public string? AccessKeyId { get; init; }
+    public string? SecretAccessKey { get; init; }
+    public string? SessionToken { get; init; }
+    public long MultipartThreshold { get; init; } = 32 * MiB;
+    public long PartSize { get; init; } = 8 * MiB;
+    public int PartConcurrency { get; init; } = 4;
+    public int MaxAttempts { get; init; } = 5;
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Destination storage class override (a vendor name or Standard/IA/Archive/ColdArchive/DeepArchive).</summary>
+    public string? StorageClass { get; init; }
+
+    /// <summary>Every setting name a profile may hold, for the error on a misspelt one.</summary>
+    public static readonly string[] KnownSettings =
+    [
+        "type", "region", "endpoint", "internal", "force_path_style",
+        "access_key_id", "secret_access_key", "access_key_secret", "secret_id", "secret_key", "session_token",
+        "multipart_threshold_mb", "part_size_mb", "part_concurrency", "max_attempts", "timeout_seconds", "storage_class",
+    ];
+
+    /// <summary>
+    /// Reads the settings for a store of <paramref name="vendor"/>. Without a profile, or for a
+    /// setting the profile lacks, the environment is consulted: MSPMIGRATION_&lt;VENDOR&gt;_&lt;SETTING&gt;
+    /// first, then the vendor's customary variables (ALIBABA_CLOUD_*, TENCENTCLOUD_*, AWS_*).
+    /// </summary>
+    public static S3StoreSettings From(S3Vendor vendor, CredentialProfile? profile, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var profileName = profile?.Name ?? "(environment)";
+        if (profile is not null)
+        {
+            foreach (var key in profile.Keys)
+                if (Array.IndexOf(KnownSettings, key.ToLowerInvariant()) < 0)
+                    throw Invalid(profileName, key, $"is not a known setting; known settings: {string.Join(", ", KnownSettings)}");
+            if (profile.Get("type") is { } type && S3Vendor.ForScheme(type) is null)
+                throw Invalid(profileName, "type", $"must be oss, cos or s3, not '{type}'");
+            // A profile made for one vendor and used for another would sign for the wrong service.
+            if (profile.Get("type") is { } t && !string.Equals(t, vendor.Scheme, StringComparison.OrdinalIgnoreCase))
+                throw Invalid(profileName, "type", $"is '{t}', but the store is {vendor.Scheme}:// ({vendor.DisplayName})");
+        }
+
+        string? Get(params string[] names)
+        {
+            foreach (var n in names)
+                if (profile?.Get(n) is { Length: > 0 } v) return v.Trim();
+            return null;
+        }
+        string? Env(params string[] names)
+        {
+            foreach (var n in names)
+                if (environment(n) is { Length: > 0 } v) return v.Trim();
+            return null;
+        }
+        var prefix = $"MSPMIGRATION_{vendor.Scheme.ToUpperInvariant()}_";
+
+        var keyId = Get("access_key_id", "secret_id") ?? Env([prefix + "ACCESS_KEY_ID", .. VendorKeyIdVariables(vendor)]);
+        var secret = Get("secret_access_key", "access_key_secret", "secret_key") ?? Env([prefix + "SECRET_ACCESS_KEY", .. VendorSecretVariables(vendor)]);
+        var token = Get("session_token") ?? Env([prefix + "SESSION_TOKEN", .. VendorTokenVariables(vendor)]);
+        // The environment's secrets are as secret as the file's.
+        SecretRedactor.Register(keyId);
+        SecretRedactor.Register(secret);
+        SecretRedactor.Register(token);
+        if ((keyId is null) != (secret is null))
+            throw Invalid(profileName, keyId is null ? "access_key_id" : "secret_access_key", "is missing; give both the key id and its secret, or neither");
+
+        var endpoint = Get("endpoint") ?? Env(prefix + "ENDPOINT");
+        if (endpoint is not null)
+        {
+            if (!endpoint.Contains("://", StringComparison.Ordinal)) endpoint = "https://" + endpoint;
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                throw Invalid(profileName, "endpoint", $"must be an http(s) address, not '{endpoint}'");
+        }
+        var region = Get("region") ?? Env([prefix + "REGION", .. (vendor == S3Vendor.Generic ? new[] { "AWS_REGION", "AWS_DEFAULT_REGION" } : [])]);
+        var forcePathStyle = Bool(profileName, "force_path_style", Get("force_path_style") ?? Env(prefix + "FORCE_PATH_STYLE"), false);
+        if (forcePathStyle && vendor.VirtualHostedOnly)
+            throw Invalid(profileName, "force_path_style", $"cannot be true for {vendor.DisplayName}, which accepts virtual-hosted style only");
+
+        var settings = new S3StoreSettings
+        {
+            Vendor = vendor,
+            Region = region,
+            Endpoint = endpoint,
+            InternalNetwork = Bool(profileName, "internal", Get("internal"), false),
+            ForcePathStyle = forcePathStyle,
+            AccessKeyId = keyId,
+            SecretAccessKey = secret,
+            SessionToken = token,
+            MultipartThreshold = Number(profileName, "multipart_threshold_mb", Get("multipart_threshold_mb"), 32, 5, 5 * 1024) * MiB,
+            PartSize = Number(profileName, "part_size_mb", Get("part_size_mb"), 8, 5, 5 * 1024) * MiB,
+            PartConcurrency = (int)Number(profileName, "part_concurrency", Get("part_concurrency"), 4, 1, 64),
+            MaxAttempts = (int)Number(profileName, "max_attempts", Get("max_attempts"), 5, 1, 20),
+            RequestTimeout = TimeSpan.FromSeconds(Number(profileName, "timeout_seconds", Get("timeout_seconds"), 300, 5, 3600)),
+            StorageClass = Get("storage_class"),
+        };
+        if (settings.ResolveEndpoint() is null)
+            throw Invalid(profileName, "endpoint", vendor == S3Vendor.Generic
+                ? "is required for s3:// stores (any S3-compatible service: give its address)"
+                : $"or 'region' is required for {vendor.DisplayName}");
+        if (settings.StorageClass is { } sc && S3StorageClasses.Normalize(sc) is null)
+            throw Invalid(profileName, "storage_class", $"'{sc}' is not a storage class this module knows ({string.Join(", ", S3StorageClasses.Neutral)})");
+        return settings;
+    }
+
+    /// <summary>The endpoint requests go to: the explicit one, else the vendor's rule for the region.</summary>
+    public string? ResolveEndpoint() => Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork);
+
+    private static string[] VendorKeyIdVariables(S3Vendor v) =>
+        v == S3Vendor.Oss ? ["ALIBABA_CLOUD_ACCESS_KEY_ID", "OSS_ACCESS_KEY_ID"]
+        : v == S3Vendor.Cos ? ["TENCENTCLOUD_SECRET_ID", "COS_SECRET_ID"]
+        : ["AWS_ACCESS_KEY_ID"];
+
+    private static string[] VendorSecretVariables(S3Vendor v) =>
+        v == S3Vendor.Oss ? ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "OSS_ACCESS_KEY_SECRET"]
+        : v == S3Vendor.Cos ? ["TENCENTCLOUD_SECRET_KEY", "COS_SECRET_KEY"]
+        : ["AWS_SECRET_ACCESS_KEY"];
+
+    private static string[] VendorTokenVariables(S3Vendor v) =>
+        v == S3Vendor.Oss ? ["ALIBABA_CLOUD_SECURITY_TOKEN"]
+        : v == S3Vendor.Cos ? ["TENCENTCLOUD_SESSION_TOKEN"]
+        : ["AWS_SESSION_TOKEN"];
+
+    private static bool Bool(string profile, string key, string? value, bool fallback) => value?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw Invalid(profile, key, $"must be true or false, not '{value}'"),
+    };
+
+    private static long Number(string profile, string key, string? value, long fallback, long min, long max)
+    {
+        if (value is null) return fallback;
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+        throw Invalid(profile, key, $"must be a whole number from {min} to {max}, not '{value}'");
+    }
+
+    // Names the setting, never its value when the setting is a secret.
+    private static MigrationException Invalid(string profile, string key, string why) =>
+        new("ProfileSettingInvalid", MigrationErrorKind.InvalidArgument, $"Setting '{key}' of credential profile '{profile}' {why}.", $"{profile}.{key}");
+}

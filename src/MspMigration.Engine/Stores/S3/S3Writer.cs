@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace MspMigration.Engine.Stores.S3;
+
+/// <summary>
+/// Writes an object from a forward-only stream without temporary files: a single PUT up to the
+/// multipart threshold, above it a multipart upload whose parts are read in turn and uploaded in
+/// parallel from pooled buffers (memory: at most part size x part concurrency per object). Each
+/// body is buffered so a retry can resend it, and carries Content-MD5 so the service rejects a
+/// body damaged in transit; a returned MD5 ETag is compared too.
+/// </summary>
+internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3StoreSettings settings,
+    string bucket, string prefix, string description)
+{
+    public const int MaxParts = 10_000;
+    private const long PartMemoryBudget = 256 * S3StoreSettings.MiB;
+
+    public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken) =>
+        length <= settings.MultipartThreshold
+            ? PutSingleAsync(key, content, length, metadata, cancellationToken)
+            : PutMultipartAsync(key, content, length, metadata, cancellationToken);
+
+    /// <summary>The part size for an object: the configured one, grown so that the object fits in 10,000 parts.</summary>
+    public static long PartSizeFor(long length, long configured)
+    {
+        var needed = (length + MaxParts - 1) / MaxParts;
+        needed = (needed + S3StoreSettings.MiB - 1) / S3StoreSettings.MiB * S3StoreSettings.MiB;
+        return Math.Max(configured, needed);
+    }
+
+    private async Task<PutResult> PutSingleAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        try
+        {
+            var n = await FillAsync(content, buffer, (int)length, cancellationToken).ConfigureAwait(false);
+            await EnsureEndAsync(key, content, n, length, cancellationToken).ConfigureAwait(false);
+            var md5 = MD5.HashData(buffer.AsSpan(0, n));
+            PutObjectRequest? sent = null;
+            var response = await resilience.RunAsync("Writing", Where(key), ct =>
+            {
+                var request = new PutObjectRequest
+                {
+                    BucketName = bucket,
+                    Key = prefix + key,
+                    InputStream = new MemoryStream(buffer, 0, n, writable: false),
+                    AutoCloseStream = true,
+                    UseChunkEncoding = false,
+                    MD5Digest = Convert.ToBase64String(md5),
+                };
+                request.Headers.ContentLength = n;
+                S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c);
+                sent = request;
+                return client.PutObjectAsync(request, ct);
+            }, cancellationToken).ConfigureAwait(false);
+            CheckETag(key, response.ETag, md5, "the object");
+            return new PutResult(n, headers.Crc64(sent!, settings.Vendor), response.ETag);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<PutResult> PutMultipartAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken)
+    {
+        var fullKey = prefix + key;
+        var partSize = PartSizeFor(length, settings.PartSize);
+        var parallel = (int)Math.Clamp(PartMemoryBudget / partSize, 1, settings.PartConcurrency);
+        await AbortStaleUploadsAsync(fullKey, cancellationToken).ConfigureAwait(false);
+
+        var initiate = await resilience.RunAsync("Starting a multipart upload of", Where(key), ct =>
+        {
+            var request = new InitiateMultipartUploadRequest { BucketName = bucket, Key = fullKey };
+            S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c);
+            return client.InitiateMultipartUploadAsync(request, ct);
+        }, cancellationToken).ConfigureAwait(false);
+        var uploadId = initiate.UploadId;
+
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(parallel);
+        var uploads = new List<Task<PartETag>>();
+        try
+        {
+            long total = 0;
+            for (var partNumber = 1; total < length; partNumber++)
+            {
+                await slots.WaitAsync(failFast.Token).ConfigureAwait(false);
+                var size = (int)Math.Min(partSize, length - total);
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                int n;
+                try
+                {
+                    n = await FillAsync(content, buffer, size, failFast.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    slots.Release();
+                    throw;
+                }
+                total += n;
+                if (n < size)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    slots.Release();
+                    await EnsureEndAsync(key, content, total, length, failFast.Token).ConfigureAwait(false);
+                }
+                uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, n, slots, failFast));
+            }
+            await EnsureEndAsync(key, content, total, length, failFast.Token).ConfigureAwait(false);
+            var parts = await Task.WhenAll(uploads).ConfigureAwait(false);
+
+            CompleteMultipartUploadRequest? sent = null;
+            await resilience.RunAsync("Completing the multipart upload of", Where(key), ct =>
+            {
+                sent = new CompleteMultipartUploadRequest { BucketName = bucket, Key = fullKey, UploadId = uploadId, PartETags = [.. parts] };
+                return client.CompleteMultipartUploadAsync(sent, ct);
+            }, cancellationToken).ConfigureAwait(false);
+            // A multipart ETag is not an MD5 of the object; the size and, where the vendor
+            // reports it, the CRC-64 of the assembled object are what verify it.
+            var head = new GetObjectMetadataRequest { BucketName = bucket, Key = fullKey };
+            var stored = await resilience.RunAsync("Checking", Where(key), ct => client.GetObjectMetadataAsync(head, ct), cancellationToken)
+                .ConfigureAwait(false);
+            var crc = headers.Crc64(sent!, settings.Vendor) ?? headers.Crc64(head, settings.Vendor);
+            return new PutResult(stored.ContentLength, crc, stored.ETag);
+        }
+        catch (Exception e)
+        {
+            await failFast.CancelAsync().ConfigureAwait(false);
+            try { await Task.WhenAll(uploads).ConfigureAwait(false); } catch { /* reported below */ }
+            await AbortAsync(fullKey, uploadId).ConfigureAwait(false);
+            // A failed part cancels the reading loop; report the part's failure, not that cancellation.
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && uploads.FirstOrDefault(t => t.IsFaulted && t.Exception?.InnerException is not OperationCanceledException) is { } failed)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
+            throw;
+        }
+    }
+
+    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int length,
+        SemaphoreSlim slots, CancellationTokenSource failFast)
+    {
+        try
+        {
+            var md5 = MD5.HashData(buffer.AsSpan(0, length));
+            var response = await resilience.RunAsync($"Writing part {partNumber} of", Where(key), ct => client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket,
+                Key = prefix + key,
+                UploadId = uploadId,
+                PartNumber = partNumber,
+                PartSize = length,
+                InputStream = new MemoryStream(buffer, 0, length, writable: false),
+                UseChunkEncoding = false,
+                MD5Digest = Convert.ToBase64String(md5),
+            }, ct), failFast.Token).ConfigureAwait(false);
+            CheckETag(key, response.ETag, md5, $"part {partNumber}");
+            return new PartETag(partNumber, response.ETag);
+        }
+        catch
+        {
+            // One failed part dooms the upload: stop reading and sending the others.
+            await failFast.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// A crashed earlier attempt at this key may have left an upload behind; segments are leased
+    /// to one agent at a time, so any upload of this exact key now is such a leftover.
+    /// </summary>
+    private async Task AbortStaleUploadsAsync(string fullKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket, Prefix = fullKey }, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var upload in list.MultipartUploads ?? [])
+                if (upload.Key == fullKey)
+                    await AbortAsync(fullKey, upload.UploadId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Best effort: not every S3-compatible service lists uploads; a lifecycle rule that
+            // aborts incomplete uploads is the fallback (see docs/architecture.md).
+        }
+    }
+
+    private async Task AbortAsync(string fullKey, string uploadId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await resilience.RunAsync("Aborting the multipart upload of", $"'{Printable.Key(fullKey)}'", ct =>
+                client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = fullKey, UploadId = uploadId }, ct),
+                timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort: the object's failure is what gets reported.
+        }
+    }
+
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, int count, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (total < count)
+        {
+            var n = await content.ReadAsync(buffer.AsMemory(total, count - total), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>The stream must hold exactly the announced length: fewer or more bytes fail the object.</summary>
+    private static async Task EnsureEndAsync(string key, Stream content, long read, long length, CancellationToken cancellationToken)
+    {
+        if (read < length)
+            throw new StoreException(StoreErrorKind.IntegrityMismatch, $"Verification of '{Printable.Key(key)}' failed: the source ended after {read} of {length} bytes.");
+        var probe = new byte[1];
+        if (await content.ReadAsync(probe, cancellationToken).ConfigureAwait(false) > 0)
+            throw new StoreException(StoreErrorKind.IntegrityMismatch, $"Verification of '{Printable.Key(key)}' failed: the source sent more than the {length} bytes it announced.");
+    }
+
+    private static void CheckETag(string key, string? etag, byte[] md5, string what)
+    {
+        var plain = etag?.Trim('"');
+        if (plain is not { Length: 32 } || !plain.All(Uri.IsHexDigit)) return; // not an MD5 (encrypted buckets, some services)
+        if (!string.Equals(plain, Convert.ToHexString(md5), StringComparison.OrdinalIgnoreCase))
+            throw new StoreException(StoreErrorKind.IntegrityMismatch,
+                $"Verification of '{Printable.Key(key)}' failed: the service stored {what} with MD5 {plain}, the bytes sent have {Convert.ToHexStringLower(md5)}.");
+    }
+
+    private string Where(string key) => $"'{Printable.Key(key)}' in {description}";
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using MspMigration.Engine.Agent;
+using MspMigration.Engine.Configuration;
+using MspMigration.Engine.ControlPlane;
+
+namespace MspMigration.Tests.Unit.ControlPlane;
+
+/// <summary>
+/// A master that dies in the middle of a listing: its listing lease expires and another agent
+/// resumes from the checkpointed cursor, neither losing nor listing an object twice. Runs the
+/// real ListingRole over a local directory, on every store.
+/// </summary>
+public abstract class MasterTakeoverConformance : IDisposable
+{
+    private const int Objects = 40;
+    private readonly ITestDatabase _database;
+    private readonly string _source = Path.Combine(Path.GetTempPath(), "msp-takeover-" + Guid.NewGuid().ToString("N")[..10]);
+
+    protected MasterTakeoverConformance(ITestDatabase database)
+    {
+        _database = database;
+        Directory.CreateDirectory(_source);
+        for (var i = 0; i < Objects; i++) File.WriteAllText(Path.Combine(_source, $"f{i:D2}"), $"object {i}");
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        Directory.Delete(_source, true);
+    }
+
+    [StoreFact]
+    public async Task A_successor_resumes_a_dead_masters_listing_from_its_checkpoint()
+    {
+        var ct = CancellationToken.None;
+        using var masterStore = _database.Open();
+        using var successorStore = _database.Open();
+        await masterStore.InitializeAsync(ct);
+        await successorStore.InitializeAsync(ct);
+        var task = await masterStore.CreateTaskAsync(new TaskSpec("t", "local://" + _source, null, "local:///unused-destination", null,
+            SameNamePolicy.Overwrite, "master", new Engine.Policies.TaskOptions()), ct);
+        // 20 pages of 2 objects, 40 ms apart: about 0.8 s of listing, cut into segments of 4.
+        var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(3), ListPageSize = 2, SegmentObjects = 4, ListingPageDelay = TimeSpan.FromMilliseconds(40) };
+        await using var runtime = TaskRuntime.Open(task, config, _ => { });
+
+        using (var crash = new CancellationTokenSource())
+        {
+            var master = new ListingRole(masterStore, "master", config, new AgentRunOptions(), new RecordingObserver());
+            var listing = master.RunAsync(runtime, () => true, crash.Token);
+            // The "crash": the master stops dead after two segments, without giving its lease back.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while ((await successorStore.GetStatusAsync(task.Id, ct)).SegmentsTotal < 2 && DateTime.UtcNow < deadline)
+                await Task.Delay(10);
+            await crash.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listing);
+            // Its last heartbeat, just before it died: the lease runs from here.
+            await masterStore.HeartbeatAsync(new AgentRegistration("master", null, "host", 1, DateTimeOffset.UtcNow), config.LeaseDuration, ct);
+        }
+        var atCrash = await masterStore.GetStatusAsync(task.Id, ct);
+        Assert.InRange(atCrash.SegmentsTotal, 1, Objects / 4 - 1);
+        Assert.False(atCrash.ListingComplete);
+
+        var observer = new RecordingObserver();
+        var successor = new ListingRole(successorStore, "successor", config, new AgentRunOptions(), observer);
+        Assert.False(await successor.RunAsync(runtime, () => true, ct)); // the dead master's lease has not expired yet
+        await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(500));
+        Assert.True(await successor.RunAsync(runtime, () => true, ct));
+        Assert.Contains(observer.Messages, m => m.StartsWith("Resuming the listing", StringComparison.Ordinal));
+
+        var final = await successorStore.GetStatusAsync(task.Id, ct);
+        Assert.True(final.ListingComplete);
+        Assert.Equal(Objects, final.Total);
+        Assert.Equal(Objects / 4, final.SegmentsTotal);
+        var keys = new List<string>();
+        while (await successorStore.ClaimSegmentAsync(task.Id, "w", TimeSpan.FromMinutes(1), ct) is { } claim)
+            keys.AddRange((await successorStore.GetPendingObjectsAsync(claim, ct)).Select(o => o.Key));
+        Assert.Equal(Enumerable.Range(0, Objects).Select(i => $"f{i:D2}"), keys);
+    }
+
+    private sealed class RecordingObserver : IAgentObserver
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+        public void Info(string message) => Messages.Enqueue(message);
+        public void Warning(string message) => Messages.Enqueue(message);
+        public void Progress(AgentProgress progress) { }
+        public void TaskFinished(MigrationTask task, MigrationTaskState state) { }
+    }
+}
+
+public sealed class SqliteMasterTakeover() : MasterTakeoverConformance(new SqliteTestDatabase());
+
+[RequiresPostgres]
+public sealed class PostgresMasterTakeover() : MasterTakeoverConformance(new PostgresTestDatabase());
