@@ -42,8 +42,8 @@ Describe 'Table views' {
 
     It 'agents' {
         $text = Get-MigrationAgent | Show
-        $text | Should -Match 'Name\s+Address\s+HostName\s+Alive\s+Segments\s+LastHeartbeat'
-        $text | Should -Match 'view-agent\s.*\sstopped\s+0\s'
+        $text | Should -Match 'Name\s+Address\s+State\s+Roles\s+Segments\s+Objects/s\s+Rate\s+LastHeartbeat'
+        $text | Should -Match 'view-agent\s.*\sStopped\s+0\s'
     }
 
     It 'failed objects' {
@@ -90,7 +90,8 @@ Describe 'List views' {
     It 'agents' {
         $text = Get-MigrationAgent | Show -List
         $text | Should -Match 'ProcessId\s+: \d+'
-        $text | Should -Match 'Alive\s+: stopped'
+        $text | Should -Match 'State\s+: Stopped'
+        $text | Should -Match 'Throughput\s+: .+/s, \d+ objects/s'
     }
 
     It 'failed objects' {

@@ -21,8 +21,21 @@ internal sealed class PipelineQueue
     public T Run<T>(PSCmdlet cmdlet, Task<T> work)
     {
         work.ContinueWith(_ => _queue.CompleteAdding(), TaskScheduler.Default);
+        PipelineStoppedException? stopped = null;
         foreach (var action in _queue.GetConsumingEnumerable())
-            action(cmdlet);
+        {
+            // Once Ctrl+C has stopped the pipeline every Write throws; keep draining without
+            // writing until the (cancelled) work has ended, so that an agent still gives its
+            // segments back before the process may exit.
+            if (stopped is not null) continue;
+            try { action(cmdlet); }
+            catch (PipelineStoppedException e) { stopped = e; }
+        }
+        if (stopped is not null)
+        {
+            try { work.GetAwaiter().GetResult(); } catch (Exception) { }
+            throw stopped;
+        }
         return work.GetAwaiter().GetResult();
     }
 }
