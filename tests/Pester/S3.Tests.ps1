@@ -254,7 +254,7 @@ max_attempts = 1
         $r = Invoke-Pwsh -Workspace $ws -Name fragile -TimeoutSeconds 120 -Script @'
 $env:MSPMIGRATION_FAULT_RATE = '1'
 New-MigrationTask -Name fragile -Source ./src -Destination s3://dst-faults/fragile/ -DestinationProfile dst-fragile | Out-Null
-$null = Start-MigrationAgent -ExitWhenIdle -TaskName fragile -WarningAction SilentlyContinue
+$null = Start-MigrationAgent -ExitWhenIdle -TaskName fragile -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
 Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
 '@
         $failed = Get-JsonLines $r.Output
@@ -294,7 +294,7 @@ Test-MigrationEndpoint s3://no-such-bucket/ -Profile dst | ConvertTo-Json -Compr
 Test-MigrationEndpoint s3://dst-bucket/ -Profile env | ConvertTo-Json -Compress
 New-MigrationTask -Name denied -Source s3://src-bucket/odd/ -SourceProfile src -Destination s3://dst-bucket/x/ -DestinationProfile bad | Out-Null
 New-MigrationTask -Name denied-env -Source s3://src-bucket/odd/ -SourceProfile src -Destination s3://dst-bucket/y/ -DestinationProfile env | Out-Null
-`$null = Start-MigrationAgent -ExitWhenIdle -Verbose 4>&1 3>&1 | Out-String | Set-Content agent-messages.txt
+`$null = Start-MigrationAgent -ExitWhenIdle -Verbose -ErrorAction SilentlyContinue 4>&1 3>&1 | Out-String | Set-Content agent-messages.txt
 Get-MigrationTask denied, denied-env | Export-FailedObjects -Path failed.csv
 Get-MigrationTask denied | Export-FailedObjects | ConvertTo-Json -Compress | Set-Content failed.json
 `$aws = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.Core' }

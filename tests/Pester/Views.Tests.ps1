@@ -83,7 +83,7 @@ Describe 'List views' {
         $text | Should -Match 'Listing\s+: complete'
         $text | Should -Match 'Segments\s+: 1 of 1 done'
         $text | Should -Match 'Transferred\s+: [\d.]+ KiB of [\d.]+ KiB'
-        $text | Should -Match 'Rate\s+: .+/s, \d+ objects/s'
+        $text | Should -Match 'Rate\s+: .+/s, [\d,]+ objects/s'
         $text | Should -Match 'Pass\s+: 1'
     }
 
@@ -91,7 +91,7 @@ Describe 'List views' {
         $text = Get-MigrationAgent | Show -List
         $text | Should -Match 'ProcessId\s+: \d+'
         $text | Should -Match 'State\s+: Stopped'
-        $text | Should -Match 'Throughput\s+: .+/s, \d+ objects/s'
+        $text | Should -Match 'Throughput\s+: .+/s, [\d,]+ objects/s'
     }
 
     It 'failed objects' {
