@@ -50,14 +50,19 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
             try
             {
                 var service = Service();
-                var items = Run(async ct =>
+                var collected = _collected;
+                var emit = collected is null || PassThru;
+                // Streamed page by page onto the pipeline: a long failed list is never held whole
+                // unless a file is being written.
+                RunPumped(async ct =>
                 {
-                    var list = new List<FailedObject>();
-                    await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false)) list.Add(item);
-                    return list;
+                    await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false))
+                    {
+                        collected?.Add(item);
+                        if (emit) PostObject(item);
+                    }
+                    return true;
                 });
-                if (_collected is not null) _collected.AddRange(items);
-                if (_collected is null || PassThru) WriteObject(items, enumerateCollection: true);
             }
             catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
             {

@@ -155,7 +155,6 @@ public sealed class AgentHost
             {
                 var runtime = await GetRuntimeAsync(task, ct).ConfigureAwait(false);
                 if (runtime is null) continue;
-                runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, runtime.Share);
                 if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
@@ -323,6 +322,8 @@ public sealed class AgentHost
         try
         {
             var runtime = TaskRuntime.Open(task, _config, n => Interlocked.Add(ref _bytes, n));
+            // Limits hold from the first object; later changes arrive through RefreshSettingsAsync.
+            runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, runtime.Share);
             lock (_gate) _runtimes[task.Id] = runtime;
             // A bar for the task appears as the agent takes it up, not a tick later.
             if (_reportTaskProgress) await ReportTaskProgressAsync([task.Id], ct).ConfigureAwait(false);
@@ -333,7 +334,6 @@ public sealed class AgentHost
             // This agent cannot serve the task (unknown profile, unsupported store): say so and
             // leave the task to agents that can, rather than failing it for everyone.
             _observer.Warning($"Agent cannot work on task '{task.Name}': {SecretRedactor.Redact(e.Message)}");
-            await Task.Yield();
             return null;
         }
     }

@@ -8,11 +8,15 @@ namespace MspMigration.Engine.Agent;
 /// <summary>What an agent holds open for one task: its stores, limiter and copier, and the task as last read.</summary>
 internal sealed class TaskRuntime : IAsyncDisposable
 {
-    private volatile MigrationTask _task;
+    // The task and its parsed window change together, as one reference: IsWorkable runs for every
+    // object a worker takes, so the window is parsed once per refresh, not once per object.
+    private volatile Snapshot _current;
+
+    private sealed record Snapshot(MigrationTask Task, TimeWindow? Window);
 
     private TaskRuntime(MigrationTask task, IObjectStore source, IObjectStore destination, TaskLimiter limiter, ObjectCopier copier)
     {
-        _task = task;
+        _current = Parse(task);
         Source = source;
         Destination = destination;
         Limiter = limiter;
@@ -20,7 +24,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
     }
 
     /// <summary>Refreshed from the control plane on every poll, so limits, policy and pauses apply while running.</summary>
-    public MigrationTask Task { get => _task; set => _task = value; }
+    public MigrationTask Task { get => _current.Task; set => _current = Parse(value); }
     public IObjectStore Source { get; }
     public IObjectStore Destination { get; }
     public TaskLimiter Limiter { get; }
@@ -33,11 +37,14 @@ internal sealed class TaskRuntime : IAsyncDisposable
     /// <summary>True while agents may work on the task: running (or pending) and inside its daily window.</summary>
     public bool IsWorkable()
     {
-        var task = _task;
+        var current = _current;
         if (Removed) return false;
-        if (task.State is not (MigrationTaskState.Pending or MigrationTaskState.Running)) return false;
-        return task.TimeWindow is not { } window || TimeWindow.Parse(window).Contains(TimeOnly.FromDateTime(DateTime.Now));
+        if (current.Task.State is not (MigrationTaskState.Pending or MigrationTaskState.Running)) return false;
+        return current.Window is not { } window || window.Contains(TimeOnly.FromDateTime(DateTime.Now));
     }
+
+    private static Snapshot Parse(MigrationTask task) =>
+        new(task, task.TimeWindow is { } window ? TimeWindow.Parse(window) : null);
 
     public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes)
     {
