@@ -49,6 +49,55 @@ module_cmd() { # source destination rundir [agent.ps1 args]; sets CMD
     -Source "$1" -Destination "$2" -WorkDir "$3" -Concurrency "$CONCURRENCY" "${@:4}")
 }
 
+# The warm agent: one long-running agent process per workload (agent.ps1 -Mode Serve), as agents
+# are deployed; each run submits a task to it. Its start-up is paid once, before any run.
+warm_start() { # rundir [agent.ps1 args]; sets WARM_PID
+  rm -rf "$1"; mkdir -p "$1"
+  dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Serve \
+    -WorkDir "$1" -Concurrency "$CONCURRENCY" "${@:2}" > "$1/serve.log" 2>&1 &
+  WARM_PID=$!
+  local i
+  for i in $(seq 1 100); do [ -f "$1/controlplane.db" ] && return 0; sleep 0.2; done
+  echo "the warm agent did not start; see $1/serve.log" >&2; return 1
+}
+
+warm_stop() { kill -TERM "$WARM_PID" 2>/dev/null; wait "$WARM_PID" 2>/dev/null || true; WARM_PID=; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + sys of a process, in clock ticks
+
+# measure_warm WORKLOAD RUN RUNDIR SOURCE DESTINATION [agent.ps1 args]
+# Wall is the task's own time in the agent (first listing step to completion, from the control
+# plane); CPU is what the agent process used meanwhile; RSS is the agent's peak so far (VmHWM).
+# The submitting pwsh process is not the migrating one and is not counted.
+measure_warm() {
+  local workload=$1 run=$2 rundir=$3 log="$WORK/$1/mspmigration-warm-$2.log" before after hz
+  hz=$(getconf CLK_TCK); before=$(cpu_ticks "$WARM_PID")
+  if ! dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Submit \
+      -WorkDir "$rundir" -Name "run-$run" -Source "$4" -Destination "$5" "${@:6}" > "$log" 2>&1; then
+    echo "mspmigration-warm run $run of $workload failed; see $log" >&2; tail -5 "$log" >&2; return 1
+  fi
+  after=$(cpu_ticks "$WARM_PID")
+  local wall cpu rss
+  wall=$(sed -n 's/.*agent_seconds=\([0-9.]*\).*/\1/p' "$log")
+  cpu=$(echo "scale=2; ($after - $before) / $hz" | bc)
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$WARM_PID/status")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' mspmigration-warm "$run" "$wall" "$cpu" 0 "$rss" >> "$RESULTS/$workload.tsv"
+  printf '  %-17s run %s: %6.2f s task, %6.2f s cpu, %5d MB peak RSS (%s)\n' mspmigration-warm "$run" "$wall" "$cpu" \
+    $((rss / 1024)) "$(grep -o 'pickup_seconds=[0-9.]*' "$log")"
+}
+
+# A first task for a fresh warm agent, not measured: a long-running agent has compiled its
+# code paths long before the task a user times.
+warm_up() { # rundir source-of-the-workload [agent.ps1 args]
+  local src="$WORK/warmup/src"
+  make_source "$src" 500 4096 10
+  # S3 workloads warm up on the first objects of their own source, so the S3 reader is compiled too.
+  case "$2" in s3://*) src=$2; set -- "$@" -KeyPrefix d000/e000/obj000000 ;; esac
+  dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Submit \
+    -WorkDir "$1" -Name warm-up -Source "$src" -Destination "${WARMUP_DESTINATION:-$WORK/warmup/out}" "${@:3}" > "$1/warm-up.log" 2>&1 \
+    || { echo "warm-up task failed; see $1/warm-up.log" >&2; return 1; }
+}
+
 # The source is kept between runs (it is only read); destinations and control planes are not.
 make_source() { # dir count size fanout
   [ -f "$1.done" ] && return
@@ -70,17 +119,20 @@ local_pair() { # name count size fanout
   mkdir -p "$dir"; make_source "$src" "$2" "$3" "$4"
   printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
   printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
-  local tools=(mspmigration rclone cp) run i tool
+  local tools=(mspmigration mspmigration-warm rclone cp) run i tool
+  rm -rf "$dir/out" "$dir"/msp-*  # what a failed earlier run left
+  warm_start "$dir/warm"; warm_up "$dir/warm" "$src"
   for run in $(seq 1 "$RUNS"); do
-    for i in 0 1 2; do
+    for i in 0 1 2 3; do
       # Rotate the order each run so no tool always runs right after another's writeback.
-      tool=${tools[$(( (i + run - 1) % 3 ))]}
+      tool=${tools[$(( (i + run - 1) % 4 ))]}
       # A fresh destination each run: deleting the last one now would bill its deferred
       # file-system work (ext4 here discards freed blocks) to the next tool. sync flushes the
       # last run's dirty pages so that writeback is not billed to the next tool either.
       dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$run"; sync
       case $tool in
         mspmigration) module_cmd "$src" "$dst" "$dir/msp-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        mspmigration-warm) measure_warm "$name" "$run" "$dir/warm" "$src" "$dst" ;;
         rclone) measure "$name" "$tool" "$run" -- rclone --config /dev/null copy --checksum \
                   --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" "$src" "$dst" ;;
         cp) measure "$name" "$tool" "$run" -- cp -r "$src" "$dst" ;;
@@ -88,7 +140,8 @@ local_pair() { # name count size fanout
       check_copy "$src" "$dst"
     done
   done
-  rm -rf "$dir/out" "$dir"/msp-*; sync
+  warm_stop
+  rm -rf "$dir/out" "$dir"/msp-* "$dir/warm"; sync
 }
 
 # 1,000,000 empty objects: peak RSS of the agent while listing and copying, and the size of

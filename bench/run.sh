@@ -14,8 +14,8 @@ WORK=${BENCH_DIR:-/tmp/mspmigration-bench}
 RESULTS="$HERE/results"
 export NO_COLOR=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 source "$HERE/lib.sh"
-S3_PIDS=
-trap '[ -z "$S3_PIDS" ] || kill $S3_PIDS 2>/dev/null' EXIT
+S3_PIDS= WARM_PID=
+trap '[ -z "$WARM_PID" ] || kill $WARM_PID 2>/dev/null; [ -z "$S3_PIDS" ] || kill $S3_PIDS 2>/dev/null' EXIT
 
 [ "${SKIP_BUILD:-}" = 1 ] || "$ROOT/build.sh" build
 command -v rclone >/dev/null || { echo "rclone is missing: apt-get install -y rclone" >&2; exit 2; }

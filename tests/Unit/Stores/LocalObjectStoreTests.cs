@@ -55,12 +55,41 @@ public sealed class LocalObjectStoreTests : IDisposable
             var data = Encoding.UTF8.GetBytes("hello world");
             var result = await store.PutAsync("x/y/z.txt", new MemoryStream(data), data.Length, null, null, CancellationToken.None);
             Assert.Equal(data.Length, result.Size);
-            Assert.Equal(MspMigration.Engine.Integrity.Crc64Xz.Compute(data), result.Crc64);
+            // The copier hashes what it reads; the local store reports no CRC of its own.
+            Assert.Null(result.Crc64);
             Assert.Equal("hello world", File.ReadAllText(Path.Combine(_root, "x/y/z.txt")));
             var listed = await store.ListAsync(null, 100, CancellationToken.None);
             Assert.Equal(["x/y/z.txt"], listed.Objects.Select(o => o.Key));
         }
         Assert.False(Directory.Exists(Path.Combine(_root, LocalKeyMapper.StagingFolder)));
+    }
+
+    [Fact]
+    public async Task Put_replaces_an_object_keeps_the_source_time_and_makes_missing_folders()
+    {
+        await using var store = new LocalObjectStore(_root);
+        var time = new DateTimeOffset(2020, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        await store.PutAsync("deep/er/k", new MemoryStream([1, 2, 3]), 3, null, null, CancellationToken.None);
+        var result = await store.PutAsync("deep/er/k", new MemoryStream([4, 5]), 2, null, time, CancellationToken.None);
+        Assert.Equal(2, result.Size);
+        var path = Path.Combine(_root, "deep/er/k");
+        Assert.Equal([4, 5], File.ReadAllBytes(path));
+        Assert.Equal(time.UtcDateTime, File.GetLastWriteTimeUtc(path));
+        await using var reader = await store.OpenReadAsync("deep/er/k", CancellationToken.None);
+        Assert.Equal(2, reader.Info.Size);
+        Assert.Equal(time, reader.Info.LastModified);
+    }
+
+    [Fact]
+    public async Task A_key_below_an_existing_file_fails_cleanly()
+    {
+        await using var store = new LocalObjectStore(_root);
+        await store.PutAsync("a", new MemoryStream([1]), 1, null, null, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<StoreException>(() =>
+            store.PutAsync("a/b", new MemoryStream([2]), 1, null, null, CancellationToken.None));
+        Assert.Contains("a/b", e.Message);
+        Assert.Equal([1], File.ReadAllBytes(Path.Combine(_root, "a")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder)));
     }
 
     [Fact]

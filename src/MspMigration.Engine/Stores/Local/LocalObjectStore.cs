@@ -1,5 +1,3 @@
-using MspMigration.Engine.Integrity;
-
 namespace MspMigration.Engine.Stores.Local;
 
 /// <summary>
@@ -75,10 +73,19 @@ public sealed class LocalObjectStore : IObjectStore
         var path = LocalKeyMapper.ToPath(_root, key);
         try
         {
-            // No FileStream buffer: the copy loop reads in large blocks already.
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-            var info = new FileInfo(path);
-            return Task.FromResult(new ObjectReader(stream, new ObjectInfo(key, stream.Length, info.LastWriteTimeUtc)));
+            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            try
+            {
+                // Size and time from the open file, not its path: they describe the bytes about to be read.
+                var length = RandomAccess.GetLength(handle);
+                var info = new ObjectInfo(key, length, File.GetLastWriteTimeUtc(handle));
+                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, length), info));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -103,11 +110,9 @@ public sealed class LocalObjectStore : IObjectStore
         var sourceFailed = false;
         try
         {
-            var crc = Crc64Xz.Create();
             long written = 0;
-            await using (var file = CreateStagingFile(staging, temp))
+            using (var file = CreateStagingFile(staging, temp))
             {
-                if (length > 0) file.SetLength(length);
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                 try
                 {
@@ -124,8 +129,8 @@ public sealed class LocalObjectStore : IObjectStore
                             throw;
                         }
                         if (n == 0) break;
-                        crc.Append(buffer.AsSpan(0, n));
-                        await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                        // Blocking write: see LocalReadStream for why not WriteAsync.
+                        RandomAccess.Write(file, buffer.AsSpan(0, n), written);
                         written += n;
                     }
                 }
@@ -133,12 +138,11 @@ public sealed class LocalObjectStore : IObjectStore
                 {
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
-                if (written != length) file.SetLength(written);
+                if (lastModified is { } mtime) File.SetLastWriteTimeUtc(file, mtime.UtcDateTime);
             }
-            if (lastModified is { } mtime) File.SetLastWriteTimeUtc(temp, mtime.UtcDateTime);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temp, path, overwrite: true);
-            return new PutResult(written, crc.GetCurrentHashAsUInt64(), null);
+            MoveIntoPlace(temp, path);
+            // No CRC here: the bytes written are the buffer the copier has just hashed as it read them.
+            return new PutResult(written, null, null);
         }
         catch (Exception e) when (!sourceFailed && e is IOException or UnauthorizedAccessException)
         {
@@ -170,21 +174,42 @@ public sealed class LocalObjectStore : IObjectStore
         return ValueTask.CompletedTask;
     }
 
-    private static FileStream CreateStagingFile(string staging, string temp)
+    /// <summary>
+    /// Folders are made only when a call fails for want of them: on a running copy they nearly
+    /// always exist, and asking first would cost a system call or two per object.
+    /// </summary>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateStagingFile(string staging, string temp)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                Directory.CreateDirectory(staging);
-                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+                return File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             }
-            catch (DirectoryNotFoundException) when (attempt < 3)
+            catch (IOException e) when (IsMissingFolder(e) && attempt < 3)
             {
-                // Another agent removed the empty staging folder as it stopped; make it again.
+                // First write, or another agent removed the empty staging folder as it stopped.
+                Directory.CreateDirectory(staging);
             }
         }
     }
+
+    private static void MoveIntoPlace(string temp, string path)
+    {
+        try
+        {
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (IOException e) when (IsMissingFolder(e) && File.Exists(temp))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temp, path, overwrite: true);
+        }
+    }
+
+    // ENOENT: .NET says DirectoryNotFound if the folder is still missing when it looks, but
+    // FileNotFound if another worker made it meanwhile; either way, make it and try again.
+    private static bool IsMissingFolder(IOException e) => e is DirectoryNotFoundException or FileNotFoundException;
 
     private static void TryDelete(string path)
     {
