@@ -88,14 +88,18 @@ measure_warm() {
 
 # A first task for a fresh warm agent, not measured: a long-running agent has compiled its
 # code paths long before the task a user times.
-warm_up() { # rundir source-of-the-workload [agent.ps1 args]
+warm_up() { # rundir source-of-the-workload destination-folder [agent.ps1 args]
   local src="$WORK/warmup/src"
-  make_source "$src" 500 4096 10
+  make_source "$src" 3000 4096 30
   # S3 workloads warm up on the first objects of their own source, so the S3 reader is compiled too.
   case "$2" in s3://*) src=$2; set -- "$@" -KeyPrefix d000/e000/obj000000 ;; esac
-  dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Submit \
-    -WorkDir "$1" -Name warm-up -Source "$src" -Destination "${WARMUP_DESTINATION:-$WORK/warmup/out}" "${@:3}" > "$1/warm-up.log" 2>&1 \
-    || { echo "warm-up task failed; see $1/warm-up.log" >&2; return 1; }
+  # Two tasks: the runtime recompiles hot code in tiers over the first seconds of work.
+  local i
+  for i in 1 2; do
+    dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Submit \
+      -WorkDir "$1" -Name "warm-up-$i" -Source "$src" -Destination "$3$i/" "${@:4}" > "$1/warm-up.log" 2>&1 \
+      || { echo "warm-up task failed; see $1/warm-up.log" >&2; return 1; }
+  done
 }
 
 # The source is kept between runs (it is only read); destinations and control planes are not.
@@ -121,7 +125,7 @@ local_pair() { # name count size fanout
   printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
   local tools=(mspmigration mspmigration-warm rclone cp) run i tool
   rm -rf "$dir/out" "$dir"/msp-*  # what a failed earlier run left
-  warm_start "$dir/warm"; warm_up "$dir/warm" "$src"
+  warm_start "$dir/warm"; warm_up "$dir/warm" "$src" "$dir/out/warm-up-"
   for run in $(seq 1 "$RUNS"); do
     for i in 0 1 2 3; do
       # Rotate the order each run so no tool always runs right after another's writeback.

@@ -56,17 +56,17 @@ public sealed class AgentHost
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatLoopAsync(registration, clock, options.TaskProgressInterval, stop.Token);
-        var channel = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(concurrency) { SingleWriter = true });
+        using var queue = new WorkQueue(lowWater: concurrency);
         await using var journal = new JournalWriter(_store);
         using var transferLog = new TransferLog(_config.TransferLog);
         var workers = Enumerable.Range(0, concurrency)
-            .Select(_ => Task.Run(() => WorkerLoopAsync(channel.Reader, journal, transferLog, name, stop.Token)))
+            .Select(_ => Task.Run(() => WorkerLoopAsync(queue, journal, transferLog, name, stop.Token)))
             .ToArray();
         var listing = new ListingRole(_store, name, _config, options, _observer, Wake);
         var cancelled = false;
         try
         {
-            await FeedLoopAsync(options, name, listing, channel.Writer, cancellationToken).ConfigureAwait(false);
+            await FeedLoopAsync(options, name, listing, queue, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +74,7 @@ public sealed class AgentHost
         }
         finally
         {
-            channel.Writer.TryComplete();
+            queue.Complete();
             if (cancelled) await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(workers).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
@@ -135,7 +135,7 @@ public sealed class AgentHost
         }
     }
 
-    private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, ChannelWriter<WorkItem> writer, CancellationToken ct)
+    private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, WorkQueue queue, CancellationToken ct)
     {
         while (true)
         {
@@ -157,6 +157,7 @@ public sealed class AgentHost
                 if (runtime is null) continue;
                 if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
+                await queue.WaitForRoomAsync(ct).ConfigureAwait(false);
                 var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
                 if (claim is null)
                 {
@@ -177,7 +178,7 @@ public sealed class AgentHost
                 {
                     var destination = existing is null ? DestinationState.Unknown
                         : new DestinationState(true, existing.GetValueOrDefault(item.Key));
-                    await writer.WriteAsync(new WorkItem(tracker, item, destination), ct).ConfigureAwait(false);
+                    queue.Add(new WorkItem(tracker, item, destination));
                 }
             }
             if (!claimedAny)
@@ -234,11 +235,11 @@ public sealed class AgentHost
         }
     }
 
-    private async Task WorkerLoopAsync(ChannelReader<WorkItem> reader, JournalWriter journal, TransferLog transferLog, string name, CancellationToken ct)
+    private async Task WorkerLoopAsync(WorkQueue queue, JournalWriter journal, TransferLog transferLog, string name, CancellationToken ct)
     {
         try
         {
-            await foreach (var item in reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var item in queue.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 var runtime = item.Segment.Runtime;
                 if (!runtime.IsWorkable())
