@@ -111,6 +111,17 @@ make_source() { # dir count size fanout
   touch "$1.done"
 }
 
+# Every run starts from the same state: the last run's files deleted (which frees their page
+# cache, and, as ext4 here discards, the loop image's blocks and pages under them) and the
+# deletion written back; the source read into the page cache. Otherwise the writeback and memory
+# reclaim one run leaves behind (a large run dirties 2 GiB, twice over through the loop device)
+# are billed to whichever tool runs next.
+settle() { # source [destination]
+  [ -z "${2:-}" ] || rm -rf "$2"
+  sync
+  find "$1" -type f -print0 | xargs -0 cat > /dev/null
+}
+
 check_copy() { # source destination
   local a b
   a=$(find "$1" -type f | wc -l); b=$(find "$2" -type f | wc -l)
@@ -125,15 +136,13 @@ local_pair() { # name count size fanout
   printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
   local tools=(mspmigration mspmigration-warm rclone cp) run i tool
   rm -rf "$dir/out" "$dir"/msp-*  # what a failed earlier run left
+  settle "$src"
   warm_start "$dir/warm"; warm_up "$dir/warm" "$src" "$dir/out/warm-up-"
   for run in $(seq 1 "$RUNS"); do
     for i in 0 1 2 3; do
       # Rotate the order each run so no tool always runs right after another's writeback.
       tool=${tools[$(( (i + run - 1) % 4 ))]}
-      # A fresh destination each run: deleting the last one now would bill its deferred
-      # file-system work (ext4 here discards freed blocks) to the next tool. sync flushes the
-      # last run's dirty pages so that writeback is not billed to the next tool either.
-      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$run"; sync
+      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$run"
       case $tool in
         mspmigration) module_cmd "$src" "$dst" "$dir/msp-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
         mspmigration-warm) measure_warm "$name" "$run" "$dir/warm" "$src" "$dst" ;;
@@ -142,6 +151,7 @@ local_pair() { # name count size fanout
         cp) measure "$name" "$tool" "$run" -- cp -r "$src" "$dst" ;;
       esac
       check_copy "$src" "$dst"
+      settle "$src" "$dst"
     done
   done
   warm_stop
@@ -249,15 +259,20 @@ CONF
   fi
   printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
   printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
-  local tools=(mspmigration rclone)
+  local tools=(mspmigration mspmigration-warm rclone)
+  rm -rf "$dir"/msp-*
+  "${rc[@]}" mkdir b:warm
+  warm_start "$dir/warm" -ProfilesToml "$profiles"
+  warm_up "$dir/warm" s3://src/ s3://warm/ -SourceProfile a -DestinationProfile b
   for run in $(seq 1 "$RUNS"); do
-    for i in 0 1; do
-      tool=${tools[$(( (i + run - 1) % 2 ))]}
+    for i in 0 1 2; do
+      tool=${tools[$(( (i + run - 1) % 3 ))]}
       "${rc[@]}" mkdir "b:$tool-$run"
       case $tool in
         mspmigration) mkdir -p "$dir/msp-$run"
           module_cmd "s3://src/" "s3://$tool-$run/" "$dir/msp-$run" -SourceProfile a -DestinationProfile b -ProfilesToml "$profiles"
           measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        mspmigration-warm) measure_warm "$name" "$run" "$dir/warm" s3://src/ "s3://$tool-$run/" -SourceProfile a -DestinationProfile b ;;
         # --fast-list: a flat listing, as the module does; s3rver's delimiter listing
         # (rclone's default walk) returns no prefixes here, so rclone would copy nothing.
         rclone) measure "$name" "$tool" "$run" -- "${rc[@]}" copy --checksum --fast-list \
@@ -265,8 +280,11 @@ CONF
       esac
       "${rc[@]}" check --fast-list a:src "b:$tool-$run" 2>&1 | grep -q " $2 matching files" \
         || { echo "  $tool run $run: destination differs from the source" >&2; return 1; }
+      # s3rver keeps a bucket as a folder: delete it as settle does a local destination.
+      rm -rf "$dir/s3rver-1/$tool-$run"; sync
     done
   done
-  rm -rf "$dir"/msp-*
+  warm_stop
+  rm -rf "$dir"/msp-* "$dir/warm"
   kill $S3_PIDS; wait $S3_PIDS 2>/dev/null || true; S3_PIDS=
 }
