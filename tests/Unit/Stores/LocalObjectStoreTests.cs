@@ -89,7 +89,7 @@ public sealed class LocalObjectStoreTests : IDisposable
             store.PutAsync("a/b", new MemoryStream([2]), 1, null, null, CancellationToken.None));
         Assert.Contains("a/b", e.Message);
         Assert.Equal([1], File.ReadAllBytes(Path.Combine(_root, "a")));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder)));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder), "*", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class LocalObjectStoreTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() =>
             store.PutAsync("k", new FailingStream(), 100, null, null, CancellationToken.None));
         Assert.False(File.Exists(Path.Combine(_root, "k")));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder), "*", SearchOption.AllDirectories));
     }
 
     [Theory]
@@ -166,12 +166,16 @@ public sealed class LocalStagingSweepTests : IDisposable
     {
         var staging = Directory.CreateDirectory(Path.Combine(_root, LocalKeyMapper.StagingFolder)).FullName;
         var host = new string(Environment.MachineName.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_').ToArray());
-        var dead = Path.Combine(staging, $"{host}.999999999.abc");
-        var live = Path.Combine(staging, $"{host}.{Environment.ProcessId}.def");
+        var shard = Directory.CreateDirectory(Path.Combine(staging, "3")).FullName;
+        var dead = Path.Combine(shard, $"{host}.999999999.abc");
+        var deadAtTop = Path.Combine(staging, $"{host}.999999998.abc");
+        var live = Path.Combine(shard, $"{host}.{Environment.ProcessId}.def");
         File.WriteAllText(dead, "half");
+        File.WriteAllText(deadAtTop, "half");
         File.WriteAllText(live, "in progress");
         await using var store = new LocalObjectStore(_root);
         Assert.False(File.Exists(dead));
+        Assert.False(File.Exists(deadAtTop));
         Assert.True(File.Exists(live));
     }
 }

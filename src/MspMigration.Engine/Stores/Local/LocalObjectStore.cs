@@ -14,6 +14,7 @@ public sealed class LocalObjectStore : IObjectStore
     // so listing N pages costs one walk rather than N.
     private IEnumerator<ObjectInfo>? _cursor;
     private string? _cursorLastKey;
+    private int _nextShard;
 
     public LocalObjectStore(string root)
     {
@@ -104,7 +105,7 @@ public sealed class LocalObjectStore : IObjectStore
     public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken)
     {
         var path = LocalKeyMapper.ToPath(_root, key);
-        var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
+        var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder, StagingNames.Shard(Interlocked.Increment(ref _nextShard)));
         var temp = Path.Combine(staging, StagingNames.NewName());
         // A failure reading the source is the source's (often transient) failure, not this store's.
         var sourceFailed = false;
@@ -167,10 +168,10 @@ public sealed class LocalObjectStore : IObjectStore
     {
         lock (_cursorLock) _cursor?.Dispose();
         StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
-        // Leave no trace in the destination: the staging folder goes when it is empty.
-        try { Directory.Delete(Path.Combine(_root, LocalKeyMapper.StagingFolder), recursive: false); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        // Leave no trace in the destination: the staging folders go when they are empty.
+        var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder);
+        for (var shard = 0; shard < StagingNames.Shards; shard++) TryDeleteEmptyFolder(Path.Combine(staging, StagingNames.Shard(shard)));
+        TryDeleteEmptyFolder(staging);
         return ValueTask.CompletedTask;
     }
 
@@ -210,6 +211,13 @@ public sealed class LocalObjectStore : IObjectStore
     // ENOENT: .NET says DirectoryNotFound if the folder is still missing when it looks, but
     // FileNotFound if another worker made it meanwhile; either way, make it and try again.
     private static bool IsMissingFolder(IOException e) => e is DirectoryNotFoundException or FileNotFoundException;
+
+    private static void TryDeleteEmptyFolder(string path)
+    {
+        try { Directory.Delete(path, recursive: false); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
 
     private static void TryDelete(string path)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace MspMigration.Engine.Stores.Local;
 
 /// <summary>
-/// Staged files are named host.pid.guid, so that the files of a process that died mid-write
+/// Staged files, in the shard folders of the staging folder, are named host.pid.guid, so that the files of a process that died mid-write
 /// (SIGKILL, power loss) can be told from those of live writers, on this machine or another
 /// sharing the directory, and removed.
 /// </summary>
@@ -14,11 +14,19 @@ internal static class StagingNames
 
     public static string NewName() => Prefix + Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// Staging is spread over this many folders: creating a file locks its folder, so one folder
+    /// shared by every worker was the busiest lock of a small-object copy.
+    /// </summary>
+    public const int Shards = 16;
+
+    public static string Shard(int n) => ((uint)n % Shards).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Deletes staged files left by dead processes of this host; others are left alone.</summary>
     public static void SweepOrphans(string staging)
     {
         string[] files;
-        try { files = Directory.GetFiles(staging); }
+        try { files = Directory.GetFiles(staging, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 }); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (var file in files)
         {
