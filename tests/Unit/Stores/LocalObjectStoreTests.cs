@@ -4,11 +4,14 @@ using MspMigration.Engine.Stores.Local;
 
 namespace MspMigration.Tests.Unit.Stores;
 
-public sealed class LocalObjectStoreTests : IDisposable
+/// <summary>The store as it runs here: on Linux its per-object file calls go straight to the C library.</summary>
+public class LocalObjectStoreTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("msp-local-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    protected virtual LocalObjectStore Open(string root) => new(root);
 
     private void Write(string key, string content = "x")
     {
@@ -22,7 +25,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     {
         string[] keys = ["a!", "a/b", "a/c/d", "a0", "b", "数据/x", "😀", "\uE000x", "A", "z/z/z/z"];
         foreach (var k in keys) Write(k);
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         var listed = new List<string>();
         string? after = null;
         do
@@ -39,7 +42,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     public async Task Resumes_after_any_key_with_a_fresh_store()
     {
         foreach (var k in new[] { "a/1", "a/2", "b/1", "b/2", "c" }) Write(k);
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         var page = await store.ListAsync("a/2", 10, CancellationToken.None);
         Assert.Equal(["b/1", "b/2", "c"], page.Objects.Select(o => o.Key));
         page = await store.ListAsync("b", 10, CancellationToken.None);
@@ -50,7 +53,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     [Fact]
     public async Task Put_is_atomic_and_leaves_no_staging_behind()
     {
-        await using (var store = new LocalObjectStore(_root))
+        await using (var store = Open(_root))
         {
             var data = Encoding.UTF8.GetBytes("hello world");
             var result = await store.PutAsync("x/y/z.txt", new MemoryStream(data), data.Length, null, null, CancellationToken.None);
@@ -67,7 +70,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     [Fact]
     public async Task Put_replaces_an_object_keeps_the_source_time_and_makes_missing_folders()
     {
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         var time = new DateTimeOffset(2020, 5, 6, 7, 8, 9, TimeSpan.Zero);
         await store.PutAsync("deep/er/k", new MemoryStream([1, 2, 3]), 3, null, null, CancellationToken.None);
         var result = await store.PutAsync("deep/er/k", new MemoryStream([4, 5]), 2, null, time, CancellationToken.None);
@@ -80,10 +83,21 @@ public sealed class LocalObjectStoreTests : IDisposable
         Assert.Equal(time, reader.Info.LastModified);
     }
 
+    [Theory]
+    [InlineData("2021-03-04T05:06:07.1234567Z")]
+    [InlineData("1969-12-31T23:59:58.5Z")]
+    public async Task Keeps_the_source_time_to_the_tick_before_1970_too(string when)
+    {
+        var time = DateTimeOffset.Parse(when, System.Globalization.CultureInfo.InvariantCulture);
+        await using var store = Open(_root);
+        await store.PutAsync("t", new MemoryStream([1]), 1, null, time, CancellationToken.None);
+        Assert.Equal(time.UtcDateTime, File.GetLastWriteTimeUtc(Path.Combine(_root, "t")));
+    }
+
     [Fact]
     public async Task A_key_below_an_existing_file_fails_cleanly()
     {
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         await store.PutAsync("a", new MemoryStream([1]), 1, null, null, CancellationToken.None);
         var e = await Assert.ThrowsAsync<StoreException>(() =>
             store.PutAsync("a/b", new MemoryStream([2]), 1, null, null, CancellationToken.None));
@@ -95,7 +109,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     [Fact]
     public async Task A_failed_write_leaves_neither_the_object_nor_a_temp_file()
     {
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         await Assert.ThrowsAsync<IOException>(() =>
             store.PutAsync("k", new FailingStream(), 100, null, null, CancellationToken.None));
         Assert.False(File.Exists(Path.Combine(_root, "k")));
@@ -114,7 +128,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     [InlineData("")]
     public async Task Refuses_keys_that_escape_or_cannot_be_files(string key)
     {
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         var e = await Assert.ThrowsAsync<StoreException>(() =>
             store.PutAsync(key, new MemoryStream([1]), 1, null, null, CancellationToken.None));
         Assert.Equal(StoreErrorKind.InvalidKey, e.Kind);
@@ -124,7 +138,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     [Fact]
     public async Task Reading_a_missing_object_is_not_found()
     {
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         var e = await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync("nope", CancellationToken.None));
         Assert.Equal(StoreErrorKind.NotFound, e.Kind);
     }
@@ -132,7 +146,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     [Fact]
     public async Task Control_characters_in_keys_are_escaped_in_messages()
     {
-        await using var store = new LocalObjectStore(_root);
+        await using var store = Open(_root);
         var e = await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync("evil\u001b[2Jkey", CancellationToken.None));
         Assert.DoesNotContain('\u001b', e.Message);
         Assert.Contains("\\u001b", e.Message);
@@ -153,6 +167,12 @@ public sealed class LocalObjectStoreTests : IDisposable
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+/// <summary>The same tests through .NET's own file calls, which other systems use.</summary>
+public sealed class LocalObjectStoreDotNetCallsTests : LocalObjectStoreTests
+{
+    protected override LocalObjectStore Open(string root) => new(root, libc: false);
 }
 
 public sealed class LocalStagingSweepTests : IDisposable

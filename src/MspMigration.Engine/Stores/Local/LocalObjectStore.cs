@@ -16,8 +16,14 @@ public sealed class LocalObjectStore : IObjectStore
     private string? _cursorLastKey;
     private int _nextShard;
 
-    public LocalObjectStore(string root)
+    private readonly bool _libc;
+
+    public LocalObjectStore(string root) : this(root, LinuxFileCalls.Available) { }
+
+    /// <param name="libc">Make the per-object file calls straight to the C library (Linux); tests run both ways.</param>
+    internal LocalObjectStore(string root, bool libc)
     {
+        _libc = libc && LinuxFileCalls.Available;
         _root = Path.GetFullPath(root);
         StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
     }
@@ -74,7 +80,7 @@ public sealed class LocalObjectStore : IObjectStore
         var path = LocalKeyMapper.ToPath(_root, key);
         try
         {
-            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var handle = _libc ? LinuxFileCalls.OpenRead(path) : File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             try
             {
                 // Size and time from the open file, not its path: they describe the bytes about to be read.
@@ -112,7 +118,7 @@ public sealed class LocalObjectStore : IObjectStore
         try
         {
             long written = 0;
-            using (var file = CreateStagingFile(staging, temp))
+            using (var file = CreateStagingFile(staging, temp, _libc))
             {
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                 try
@@ -139,9 +145,11 @@ public sealed class LocalObjectStore : IObjectStore
                 {
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
-                if (lastModified is { } mtime) File.SetLastWriteTimeUtc(file, mtime.UtcDateTime);
+                if (lastModified is not { } mtime) { }
+                else if (_libc) LinuxFileCalls.SetModified(file, temp, mtime);
+                else File.SetLastWriteTimeUtc(file, mtime.UtcDateTime);
             }
-            MoveIntoPlace(temp, path);
+            MoveIntoPlace(temp, path, _libc);
             // No CRC here: the bytes written are the buffer the copier has just hashed as it read them.
             return new PutResult(written, null, null);
         }
@@ -179,13 +187,13 @@ public sealed class LocalObjectStore : IObjectStore
     /// Folders are made only when a call fails for want of them: on a running copy they nearly
     /// always exist, and asking first would cost a system call or two per object.
     /// </summary>
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateStagingFile(string staging, string temp)
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateStagingFile(string staging, string temp, bool libc)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                return libc ? LinuxFileCalls.CreateNew(temp) : File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             }
             catch (IOException e) when (IsMissingFolder(e) && attempt < 3)
             {
@@ -195,17 +203,23 @@ public sealed class LocalObjectStore : IObjectStore
         }
     }
 
-    private static void MoveIntoPlace(string temp, string path)
+    private static void MoveIntoPlace(string temp, string path, bool libc)
     {
         try
         {
-            File.Move(temp, path, overwrite: true);
+            Move(temp, path, libc);
         }
         catch (IOException e) when (IsMissingFolder(e) && File.Exists(temp))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temp, path, overwrite: true);
+            Move(temp, path, libc);
         }
+    }
+
+    private static void Move(string temp, string path, bool libc)
+    {
+        if (libc) LinuxFileCalls.Rename(temp, path);
+        else File.Move(temp, path, overwrite: true);
     }
 
     // ENOENT: .NET says DirectoryNotFound if the folder is still missing when it looks, but
