@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
 using MspMigration.Engine.Policies;

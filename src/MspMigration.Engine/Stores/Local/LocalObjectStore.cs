@@ -15,7 +15,6 @@ public sealed class LocalObjectStore : IObjectStore
     private IEnumerator<ObjectInfo>? _cursor;
     private string? _cursorLastKey;
     private int _nextShard;
-
     private readonly bool _libc;
 
     public LocalObjectStore(string root) : this(root, LinuxFileCalls.Available) { }
@@ -145,9 +144,7 @@ public sealed class LocalObjectStore : IObjectStore
                 {
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
-                if (lastModified is not { } mtime) { }
-                else if (_libc) LinuxFileCalls.SetModified(file, temp, mtime);
-                else File.SetLastWriteTimeUtc(file, mtime.UtcDateTime);
+                if (lastModified is { } mtime) SetModified(file, temp, mtime, _libc);
             }
             MoveIntoPlace(temp, path, _libc);
             // No CRC here: the bytes written are the buffer the copier has just hashed as it read them.
@@ -201,6 +198,12 @@ public sealed class LocalObjectStore : IObjectStore
                 Directory.CreateDirectory(staging);
             }
         }
+    }
+
+    private static void SetModified(Microsoft.Win32.SafeHandles.SafeFileHandle file, string path, DateTimeOffset time, bool libc)
+    {
+        if (libc) LinuxFileCalls.SetModified(file, path, time);
+        else File.SetLastWriteTimeUtc(file, time.UtcDateTime);
     }
 
     private static void MoveIntoPlace(string temp, string path, bool libc)

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace MspMigration.Engine.Stores.Local;
 
 /// <summary>
-/// Staged files, in the shard folders of the staging folder, are named host.pid.guid, so that the files of a process that died mid-write
-/// (SIGKILL, power loss) can be told from those of live writers, on this machine or another
-/// sharing the directory, and removed.
+/// Staged files, in the shard folders of the staging folder, are named host.pid.guid, so that
+/// the files of a process that died mid-write (SIGKILL, power loss) can be told from those of
+/// live writers, on this machine or another sharing the directory, and removed.
 /// </summary>
 internal static class StagingNames
 {
