@@ -1,9 +1,10 @@
 using System.IO.Hashing;
+using MspMigration.Engine.Streams;
 
 namespace MspMigration.Engine.Integrity;
 
 /// <summary>Counts and CRC-64/XZ-hashes every byte read through it, so verification costs no second pass.</summary>
-public sealed class HashingReadStream : Stream
+public sealed class HashingReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Crc64 _crc = Crc64Xz.Create();
@@ -20,13 +21,8 @@ public sealed class HashingReadStream : Stream
     public long BytesRead { get; private set; }
     public ulong Crc64 => _crc.GetCurrentHashAsUInt64();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _inner.Length;
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -34,9 +30,6 @@ public sealed class HashingReadStream : Stream
         Account(buffer[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -52,11 +45,6 @@ public sealed class HashingReadStream : Stream
         BytesRead += data.Length;
         _onRead?.Invoke(data.Length);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

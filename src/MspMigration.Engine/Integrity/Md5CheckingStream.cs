@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MspMigration.Engine.Streams;
 
 namespace MspMigration.Engine.Integrity;
 
@@ -6,23 +7,14 @@ namespace MspMigration.Engine.Integrity;
 /// Passes a body through while hashing it with MD5, and fails the read that reaches its end if
 /// the digest is not the one expected (an S3 ETag of a single-part object is the MD5 of its bytes).
 /// </summary>
-public sealed class Md5CheckingStream(Stream inner, byte[] expected, Func<string, Exception> mismatch) : Stream
+public sealed class Md5CheckingStream(Stream inner, byte[] expected, Func<string, Exception> mismatch) : ReadOnlyStream
 {
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private bool _checked;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => inner.Length;
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer) => Account(buffer, inner.Read(buffer));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -42,11 +34,6 @@ public sealed class Md5CheckingStream(Stream inner, byte[] expected, Func<string
         }
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

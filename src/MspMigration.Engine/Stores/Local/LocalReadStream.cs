@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using MspMigration.Engine.Streams;
 
 namespace MspMigration.Engine.Stores.Local;
 
@@ -7,17 +8,12 @@ namespace MspMigration.Engine.Stores.Local;
 /// asynchronous file read as a thread-pool work item; for a local copy that is a thread hop per
 /// read for no overlap gained, since each worker already owns a pool thread (see AgentHost).
 /// </summary>
-internal sealed class LocalReadStream(SafeFileHandle handle, long length) : Stream
+internal sealed class LocalReadStream(SafeFileHandle handle, long length) : ReadOnlyStream
 {
     private long _position;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => length;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -25,9 +21,6 @@ internal sealed class LocalReadStream(SafeFileHandle handle, long length) : Stre
         _position += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -41,11 +34,6 @@ internal sealed class LocalReadStream(SafeFileHandle handle, long length) : Stre
             return ValueTask.FromException<int>(e);
         }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -3,6 +3,7 @@ using Amazon.Runtime.Internal.Util;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MspMigration.Engine.Integrity;
+using MspMigration.Engine.Streams;
 
 namespace MspMigration.Engine.Stores.S3;
 
@@ -55,25 +56,15 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
     }
 
     /// <summary>The body stream, which also releases the response (and its connection) when disposed.</summary>
-    private sealed class ResponseStream(GetObjectResponse response, Stream body) : Stream
+    private sealed class ResponseStream(GetObjectResponse response, Stream body) : ReadOnlyStream
     {
         private readonly Stream _inner = body;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => response.ContentLength;
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
         public override int Read(Span<byte> buffer) => _inner.Read(buffer);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            _inner.ReadAsync(buffer, offset, count, cancellationToken);
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             _inner.ReadAsync(buffer, cancellationToken);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

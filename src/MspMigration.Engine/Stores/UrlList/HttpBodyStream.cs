@@ -1,3 +1,5 @@
+using MspMigration.Engine.Streams;
+
 namespace MspMigration.Engine.Stores.UrlList;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace MspMigration.Engine.Stores.UrlList;
 /// stalled server would otherwise hold a worker for ever) and reports failures as transient
 /// store errors naming the URL. Disposing it releases the response and its connection.
 /// </summary>
-internal sealed class HttpBodyStream : Stream
+internal sealed class HttpBodyStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly HttpResponseMessage _response;
@@ -23,10 +25,6 @@ internal sealed class HttpBodyStream : Stream
         _idleTimeout = idleTimeout;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -51,15 +49,7 @@ internal sealed class HttpBodyStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
