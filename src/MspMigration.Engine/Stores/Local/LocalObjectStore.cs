@@ -79,13 +79,18 @@ public sealed class LocalObjectStore : IObjectStore
         var path = LocalKeyMapper.ToPath(_root, key);
         try
         {
-            var handle = _libc ? LinuxFileCalls.OpenRead(path) : File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            // Size and time from the open file, not its path: they describe the bytes about to be read.
+            if (_libc)
+            {
+                var file = LinuxFileCalls.OpenRead(path, out var size, out var modified);
+                return Task.FromResult(new ObjectReader(new LocalReadStream(file, size, path, libc: true), new ObjectInfo(key, size, modified)));
+            }
+            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             try
             {
-                // Size and time from the open file, not its path: they describe the bytes about to be read.
                 var length = RandomAccess.GetLength(handle);
                 var info = new ObjectInfo(key, length, File.GetLastWriteTimeUtc(handle));
-                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, length), info));
+                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, length, path, libc: false), info));
             }
             catch
             {
@@ -136,7 +141,8 @@ public sealed class LocalObjectStore : IObjectStore
                         }
                         if (n == 0) break;
                         // Blocking write: see LocalReadStream for why not WriteAsync.
-                        RandomAccess.Write(file, buffer.AsSpan(0, n), written);
+                        if (_libc) LinuxFileCalls.Write(file, buffer.AsSpan(0, n), written, temp);
+                        else RandomAccess.Write(file, buffer.AsSpan(0, n), written);
                         written += n;
                     }
                 }

@@ -8,7 +8,7 @@ namespace MspMigration.Engine.Stores.Local;
 /// asynchronous file read as a thread-pool work item; for a local copy that is a thread hop per
 /// read for no overlap gained, since each worker already owns a pool thread (see AgentHost).
 /// </summary>
-internal sealed class LocalReadStream(SafeFileHandle handle, long length) : ReadOnlyStream
+internal sealed class LocalReadStream(SafeFileHandle handle, long length, string path, bool libc) : ReadOnlyStream
 {
     private long _position;
 
@@ -17,7 +17,7 @@ internal sealed class LocalReadStream(SafeFileHandle handle, long length) : Read
 
     public override int Read(Span<byte> buffer)
     {
-        var n = RandomAccess.Read(handle, buffer, _position);
+        var n = libc ? LinuxFileCalls.Read(handle, buffer, _position, path) : RandomAccess.Read(handle, buffer, _position);
         _position += n;
         return n;
     }
