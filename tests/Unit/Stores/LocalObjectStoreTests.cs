@@ -173,6 +173,14 @@ public class LocalObjectStoreTests : IDisposable
 public sealed class LocalObjectStoreDotNetCallsTests : LocalObjectStoreTests
 {
     protected override LocalObjectStore Open(string root) => new(root, libc: false);
+
+    [Fact]
+    public void The_C_library_calls_are_the_ones_used_on_glibc_Linux()
+    {
+        // Otherwise both test classes would test .NET's calls and the store would run them too.
+        if (!OperatingSystem.IsLinux() || !System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out _)) return;
+        Assert.True(LinuxFileCalls.Available);
+    }
 }
 
 public sealed class LocalStagingSweepTests : IDisposable

@@ -18,7 +18,9 @@ internal static partial class LinuxFileCalls
     private const long OmitTime = (1L << 30) - 2; // UTIME_OMIT: leave the access time as it is
     private const int ENOENT = 2, EPERM = 1, EACCES = 13, EROFS = 30;
 
-    public static readonly bool Available = OperatingSystem.IsLinux() && NativeLibrary.TryLoad(LibC, out _);
+    // statx came with glibc 2.28; an older C library lacks it, and then .NET's calls are used throughout.
+    public static readonly bool Available = OperatingSystem.IsLinux() && NativeLibrary.TryLoad(LibC, out var libc)
+        && new[] { "open", "rename", "futimens", "pread", "pwrite", "statx" }.All(name => NativeLibrary.TryGetExport(libc, name, out _));
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
