@@ -44,17 +44,17 @@ measure() {
     "$(echo "$user + $sys" | bc)" $((rss / 1024))
 }
 
+AGENT=(dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE")
+
 module_cmd() { # source destination rundir [agent.ps1 args]; sets CMD
-  CMD=(dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" \
-    -Source "$1" -Destination "$2" -WorkDir "$3" -Concurrency "$CONCURRENCY" "${@:4}")
+  CMD=("${AGENT[@]}" -Source "$1" -Destination "$2" -WorkDir "$3" -Concurrency "$CONCURRENCY" "${@:4}")
 }
 
 # The warm agent: one long-running agent process per workload (agent.ps1 -Mode Serve), as agents
 # are deployed; each run submits a task to it. Its start-up is paid once, before any run.
 warm_start() { # rundir [agent.ps1 args]; sets WARM_PID
   rm -rf "$1"; mkdir -p "$1"
-  dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Serve \
-    -WorkDir "$1" -Concurrency "$CONCURRENCY" "${@:2}" > "$1/serve.log" 2>&1 &
+  "${AGENT[@]}" -Mode Serve -WorkDir "$1" -Concurrency "$CONCURRENCY" "${@:2}" > "$1/serve.log" 2>&1 &
   WARM_PID=$!
   local i
   for i in $(seq 1 100); do [ -f "$1/controlplane.db" ] && return 0; sleep 0.2; done
@@ -72,8 +72,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + sys of a proce
 measure_warm() {
   local workload=$1 run=$2 rundir=$3 log="$WORK/$1/mspmigration-warm-$2.log" before after hz
   hz=$(getconf CLK_TCK); before=$(cpu_ticks "$WARM_PID")
-  if ! dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Submit \
-      -WorkDir "$rundir" -Name "run-$run" -Source "$4" -Destination "$5" "${@:6}" > "$log" 2>&1; then
+  if ! "${AGENT[@]}" -Mode Submit -WorkDir "$rundir" -Name "run-$run" -Source "$4" -Destination "$5" "${@:6}" > "$log" 2>&1; then
     echo "mspmigration-warm run $run of $workload failed; see $log" >&2; tail -5 "$log" >&2; return 1
   fi
   after=$(cpu_ticks "$WARM_PID")
@@ -96,8 +95,7 @@ warm_up() { # rundir source-of-the-workload destination-folder [agent.ps1 args]
   # Two tasks: the runtime recompiles hot code in tiers over the first seconds of work.
   local i
   for i in 1 2; do
-    dotnet "$PWSH_DLL" -NoProfile -NonInteractive -File "$HERE/agent.ps1" -ModulePath "$MODULE" -Mode Submit \
-      -WorkDir "$1" -Name "warm-up-$i" -Source "$src" -Destination "$3$i/" "${@:4}" > "$1/warm-up.log" 2>&1 \
+    "${AGENT[@]}" -Mode Submit -WorkDir "$1" -Name "warm-up-$i" -Source "$src" -Destination "$3$i/" "${@:4}" > "$1/warm-up.log" 2>&1 \
       || { echo "warm-up task failed; see $1/warm-up.log" >&2; return 1; }
   done
 }
@@ -230,25 +228,16 @@ s3_pair() { # name count size fanout
     pids+=($!)
   done
   S3_PIDS="${pids[*]}"  # run.sh stops them on exit, also when a run fails
-  cat > "$dir/rclone.conf" <<CONF
-[a]
-type = s3
-provider = Other
-endpoint = http://127.0.0.1:${S3_PORTS[0]}
-access_key_id = S3RVER
-secret_access_key = S3RVER
-force_path_style = true
-
-[b]
-type = s3
-provider = Other
-endpoint = http://127.0.0.1:${S3_PORTS[1]}
-access_key_id = S3RVER
-secret_access_key = S3RVER
-force_path_style = true
-CONF
-  local profiles
-  profiles=$(printf '[profiles.a]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n\n[profiles.b]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' "${S3_PORTS[@]}")
+  # The same two servers as rclone remotes and as the module's profiles, a (source) and b.
+  local profiles= r
+  : > "$dir/rclone.conf"
+  for i in 0 1; do
+    r=$([ $i = 0 ] && echo a || echo b)
+    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = http://127.0.0.1:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
+      "$r" "${S3_PORTS[$i]}" >> "$dir/rclone.conf"
+    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' \
+      "$r" "${S3_PORTS[$i]}")$'\n'
+  done
   # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
   local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
   sleep 2
