@@ -20,7 +20,9 @@ internal static class StagingNames
     /// </summary>
     public const int Shards = 16;
 
-    public static string Shard(int n) => ((uint)n % Shards).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string[] ShardNames = [.. Enumerable.Range(0, Shards).Select(n => n.ToString("x", System.Globalization.CultureInfo.InvariantCulture))];
+
+    public static string Shard(int n) => ShardNames[(uint)n % Shards];
 
     /// <summary>Deletes staged files left by dead processes of this host; others are left alone.</summary>
     public static void SweepOrphans(string staging)
