@@ -15,5 +15,15 @@ internal static class SharedMigrations
         ALTER TABLE agents ADD COLUMN bytes_per_second DOUBLE PRECISION NOT NULL DEFAULT 0;
         CREATE INDEX segments_open ON segments(task_id, seq) WHERE state < 2;
         """,
+        // v3: task names unique ignoring case (lookups already ignore it; a database made before
+        // keeps every task: a later duplicate gets its id appended); what an agent process is,
+        // so that a restarted agent can tell a dead predecessor from a live one at once.
+        """
+        UPDATE tasks SET name = name || '~' || CAST(id AS TEXT)
+        WHERE EXISTS (SELECT 1 FROM tasks t2 WHERE lower(t2.name) = lower(tasks.name) AND t2.id < tasks.id);
+        CREATE UNIQUE INDEX tasks_name_folded ON tasks(lower(name));
+        ALTER TABLE agents ADD COLUMN boot_id TEXT;
+        ALTER TABLE agents ADD COLUMN process_start BIGINT;
+        """,
     ];
 }
