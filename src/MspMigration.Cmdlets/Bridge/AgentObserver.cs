@@ -16,8 +16,13 @@ internal sealed class AgentObserver(MigrationCmdlet cmdlet, string agentName) : 
     private readonly TaskProgressView _tasks = new(ActivityId);
     private readonly ConcurrentDictionary<string, MigrationTaskState> _finished = new(StringComparer.OrdinalIgnoreCase);
 
+    private readonly ConcurrentDictionary<string, string> _notWorkable = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Tasks that finished while this agent worked on them, in no particular order.</summary>
     public IReadOnlyDictionary<string, MigrationTaskState> Finished => _finished;
+
+    /// <summary>Tasks this agent could not open (a profile it lacks), with the reason.</summary>
+    public IReadOnlyDictionary<string, string> NotWorkable => _notWorkable;
 
     private string Activity => $"Migration agent {agentName}";
 
@@ -40,15 +45,29 @@ internal sealed class AgentObserver(MigrationCmdlet cmdlet, string agentName) : 
         cmdlet.PostProgress(record);
     }
 
-    public void TaskFinished(MigrationTask task, MigrationTaskState state)
+    public void TaskFinished(MigrationStatus status)
     {
-        _finished[task.Name] = state;
+        _finished[status.TaskName] = status.State;
         ProgressRecord record;
-        lock (_tasks) record = _tasks.Completed(task.Name, state.ToString());
+        lock (_tasks) record = _tasks.Completed(status.TaskName, status.State.ToString());
         cmdlet.PostProgress(record);
-        if (state == MigrationTaskState.Completed) cmdlet.PostVerbose($"Task '{task.Name}' finished: {state}.");
-        else cmdlet.PostWarning($"Task '{task.Name}' finished: {state}.");
+        var name = status.TaskName;
+        switch (status.State)
+        {
+            case MigrationTaskState.Completed:
+                cmdlet.PostVerbose($"Task '{name}' finished: Completed.");
+                break;
+            case MigrationTaskState.CompletedWithFailures:
+                cmdlet.PostWarning($"Task '{name}' finished: CompletedWithFailures, {status.Failed:N0} of {status.Total:N0} objects failed; " +
+                    $"Export-FailedObjects -Name '{name}' lists them.");
+                break;
+            default:
+                cmdlet.PostWarning($"Task '{name}' finished: {status.State}.");
+                break;
+        }
     }
+
+    public void TaskNotWorkable(MigrationTask task, string reason) => _notWorkable[task.Name] = reason;
 
     /// <summary>Clears every bar this agent drew; call once the agent has stopped.</summary>
     public void Complete()

@@ -81,6 +81,7 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
             };
             var observer = new AgentObserver(this, name);
             AgentRunSummary summary;
+            using var termination = new TerminationSignal(CancelWork);
             try
             {
                 summary = RunPumped(ct => service.RunAgentAsync(options, observer, ct));
@@ -91,6 +92,16 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
             }
             WriteObject(summary);
             ReportUncleanTasks(service, observer.Finished);
+            if (ExitWhenIdle && !summary.Cancelled) ReportNotWorkable(observer);
+            if (termination.Received)
+            {
+                // The summary and the error still reach the pipeline; then the process ends with
+                // the code a shell gives a process ended by SIGTERM, 128 + 15.
+                WriteError(new ErrorRecord(new MigrationException("AgentStopped", MigrationErrorKind.InvalidOperation,
+                    $"Agent '{name}' stopped on SIGTERM: it gave its segments back, and the objects it had not finished stay pending for the next run.", name),
+                    "AgentStopped", ErrorCategory.OperationStopped, name));
+                Host.SetShouldExit(TerminationSignal.ExitCode);
+            }
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -99,6 +110,19 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
         finally
         {
             base.EndProcessing();
+        }
+    }
+
+    // With -ExitWhenIdle the agent returns when only tasks it cannot open remain: that is not a
+    // finished migration, so each such task is an error (another agent may still do it).
+    private void ReportNotWorkable(AgentObserver observer)
+    {
+        foreach (var (task, reason) in observer.NotWorkable.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (observer.Finished.ContainsKey(task)) continue;
+            WriteError(new ErrorRecord(new MigrationException("TaskNotWorkableHere", MigrationErrorKind.InvalidOperation,
+                $"This agent cannot work on task '{task}': {reason} An agent that has what it needs can; or add it to this agent's configuration.", task),
+                "TaskNotWorkableHere", ErrorCategory.ResourceUnavailable, task));
         }
     }
 

@@ -45,6 +45,9 @@ public abstract class MigrationCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _cancellation.Cancel();
 
+    /// <summary>Cancels the running work as Ctrl+C does, without stopping the pipeline (e.g. on SIGTERM).</summary>
+    protected void CancelWork() => _cancellation.Cancel();
+
     /// <summary>Runs engine work off the pipeline thread while pumping its output onto it.</summary>
     protected T RunPumped<T>(Func<CancellationToken, Task<T>> work)
     {

@@ -24,6 +24,10 @@ public sealed class AgentHost
     private readonly Dictionary<long, Task> _listings = new();
     private readonly Dictionary<long, DateTimeOffset> _lastListingAttempt = new();
     private readonly HashSet<long> _finishedNotified = new();
+    // Tasks this agent cannot open (a profile it lacks): left to others, warned about once.
+    private readonly Dictionary<long, string> _notWorkableHere = new();
+    private readonly HashSet<long> _failureWarned = new();
+    private readonly WarningGate _warnings;
     private readonly object _gate = new();
     // Wakes the feed loop as soon as there may be new work (a segment stored or finished),
     // rather than after its poll delay: that delay used to idle the agent at start and end.
@@ -37,6 +41,7 @@ public sealed class AgentHost
         _config = config;
         _store = store;
         _observer = observer;
+        _warnings = new WarningGate(observer);
     }
 
     public async Task<AgentRunSummary> RunAsync(AgentRunOptions options, CancellationToken cancellationToken)
@@ -143,7 +148,9 @@ public sealed class AgentHost
                 .Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running)
                 .Where(t => options.TaskNames.Count == 0 || options.TaskNames.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
                 .ToList();
-            if (tasks.Count == 0)
+            bool onlyOthers;
+            lock (_gate) onlyOthers = tasks.All(t => _notWorkableHere.ContainsKey(t.Id));
+            if (tasks.Count == 0 || (onlyOthers && options.ExitWhenIdle))
             {
                 if (options.ExitWhenIdle) return;
                 await Task.Delay(_config.PollInterval, ct).ConfigureAwait(false);
@@ -198,7 +205,7 @@ public sealed class AgentHost
         }
         catch (StoreException e)
         {
-            _observer.Warning($"Listing the destination of task '{runtime.Task.Name}' failed ({e.Message}); checking objects one by one.");
+            _warnings.Warn($"index:{runtime.Task.Id}", $"Listing the destination of task '{runtime.Task.Name}' failed ({e.Message}); checking objects one by one.");
             return null;
         }
     }
@@ -227,10 +234,11 @@ public sealed class AgentHost
                 runtime.Task = fresh;
                 runtime.Limiter.Update(fresh.QpsLimit, fresh.BandwidthLimit, runtime.Share);
             }
+            _warnings.Clear("settings");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _observer.Warning($"Reading task settings failed: {SecretRedactor.Redact(e.Message)}");
+            _warnings.Warn("settings", $"Reading task settings failed: {SecretRedactor.Redact(e.Message)}");
         }
     }
 
@@ -247,7 +255,20 @@ public sealed class AgentHost
                     await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
                     continue;
                 }
-                var outcome = await runtime.Copier.CopyAsync(item.Object, runtime.Task.SameNamePolicy, item.Destination, ct).ConfigureAwait(false);
+                ObjectOutcomeRecord outcome;
+                try
+                {
+                    outcome = await runtime.Copier.CopyAsync(item.Object, runtime.Task.SameNamePolicy, item.Destination, ct).ConfigureAwait(false);
+                }
+                catch (StoreException e) when (e.StoreWide && !ct.IsCancellationRequested)
+                {
+                    // The store, not the object, failed: the object stays pending.
+                    if (e.IsTransient) await StoreTroubleAsync(runtime, "Copying", e).ConfigureAwait(false);
+                    else await FailTaskAsync(runtime, SecretRedactor.Redact($"Copying failed: {e.Message}")).ConfigureAwait(false);
+                    await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
+                    continue;
+                }
+                if (outcome.Outcome != ObjectOutcome.Failed) runtime.Trouble.Clear();
                 if (outcome.Outcome == ObjectOutcome.Succeeded)
                     transferLog.Written(name, runtime.Task.Name, outcome.Key, outcome.Bytes, outcome.Crc64 ?? 0);
                 try
@@ -260,8 +281,7 @@ public sealed class AgentHost
                     _observer.Warning($"Recording '{Printable.Key(outcome.Key)}' failed: {SecretRedactor.Redact(e.Message)}");
                 }
                 Count(outcome);
-                if (outcome.Outcome == ObjectOutcome.Failed)
-                    _observer.Warning($"Task '{runtime.Task.Name}': '{Printable.Key(outcome.Key)}' failed: {outcome.Error}");
+                if (outcome.Outcome == ObjectOutcome.Failed) ReportFailure(runtime.Task, outcome);
                 await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
             }
         }
@@ -269,6 +289,19 @@ public sealed class AgentHost
         {
             // Ctrl+C: objects not recorded stay pending and their segments are released.
         }
+    }
+
+    /// <summary>
+    /// Each failed object is told as information; the operator is warned once per task, and the
+    /// task's end says how many failed (a warning per object buries everything else).
+    /// </summary>
+    private void ReportFailure(MigrationTask task, ObjectOutcomeRecord outcome)
+    {
+        var line = $"Task '{task.Name}': '{Printable.Key(outcome.Key)}' failed: {outcome.Error}";
+        _observer.Info(line);
+        bool first;
+        lock (_gate) first = _failureWarned.Add(task.Id);
+        if (first) _observer.Warning($"{line} (further failures of this task are reported as information only)");
     }
 
     private async Task SegmentObjectDoneAsync(WorkItem item, string name)
@@ -318,7 +351,10 @@ public sealed class AgentHost
     private async Task<TaskRuntime?> GetRuntimeAsync(MigrationTask task, CancellationToken ct)
     {
         lock (_gate)
+        {
             if (_runtimes.TryGetValue(task.Id, out var existing)) return existing;
+            if (_notWorkableHere.ContainsKey(task.Id)) return null;
+        }
         try
         {
             var runtime = TaskRuntime.Open(task, _config, n => Interlocked.Add(ref _bytes, n));
@@ -329,11 +365,23 @@ public sealed class AgentHost
             if (_reportTaskProgress) await ReportTaskProgressAsync([task.Id], ct).ConfigureAwait(false);
             return runtime;
         }
+        catch (MigrationException e) when (IsThisAgentsLack(e))
+        {
+            // This agent cannot serve the task (a profile it lacks, a store this build cannot
+            // open): say so once and leave the task to agents that can, rather than failing it
+            // for everyone. agent.toml is read at start, so this holds for the whole run.
+            var reason = SecretRedactor.Redact(e.Message);
+            lock (_gate) _notWorkableHere[task.Id] = reason;
+            _observer.Warning($"This agent cannot work on task '{task.Name}' and leaves it to others: {reason}");
+            _observer.TaskNotWorkable(task, reason);
+            return null;
+        }
         catch (MigrationException e)
         {
-            // This agent cannot serve the task (unknown profile, unsupported store): say so and
-            // leave the task to agents that can, rather than failing it for everyone.
-            _observer.Warning($"Agent cannot work on task '{task.Name}': {SecretRedactor.Redact(e.Message)}");
+            // Wrong for every agent (e.g. the source and destination now overlap): fail the task.
+            var reason = SecretRedactor.Redact($"The task cannot be opened: {e.Message}");
+            await _store.FailTaskAsync(task.Id, reason, CancellationToken.None).ConfigureAwait(false);
+            await NotifyFinishedAsync(task, MigrationTaskState.Failed).ConfigureAwait(false);
             return null;
         }
     }
@@ -357,19 +405,17 @@ public sealed class AgentHost
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
             catch (LeaseLostException e) { _observer.Warning(e.Message); }
+            catch (StoreException e) when (e.IsTransient)
+            {
+                await StoreTroubleAsync(runtime, "Listing the source", e).ConfigureAwait(false);
+            }
             catch (Exception e) when (e is StoreException or MigrationException)
             {
-                var reason = SecretRedactor.Redact($"Listing the source failed: {e.Message}");
-                _observer.Warning($"Task '{task.Name}': {reason}");
-                if (e is not StoreException { IsTransient: true })
-                {
-                    await _store.FailTaskAsync(task.Id, reason, CancellationToken.None).ConfigureAwait(false);
-                    NotifyFinished(task, MigrationTaskState.Failed);
-                }
+                await FailTaskAsync(runtime, SecretRedactor.Redact($"Listing the source failed: {e.Message}")).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                _observer.Warning($"Task '{task.Name}': listing stopped: {SecretRedactor.Redact(e.Message)}");
+                _warnings.Warn($"listing:{task.Id}", $"Task '{task.Name}': listing stopped: {SecretRedactor.Redact(e.Message)}");
             }
         }, CancellationToken.None);
         lock (_gate) _listings[task.Id] = job;
@@ -391,14 +437,56 @@ public sealed class AgentHost
     {
         var state = await _store.TryFinishTaskAsync(runtime.Task.Id, ct).ConfigureAwait(false);
         if (state is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed)
-            NotifyFinished(runtime.Task, state);
+            await NotifyFinishedAsync(runtime.Task, state).ConfigureAwait(false);
     }
 
-    private void NotifyFinished(MigrationTask task, MigrationTaskState state)
+    private static bool IsThisAgentsLack(MigrationException e) => e.ErrorId is "ProfileNotFound" or "StoreSchemeNotSupported";
+
+    /// <summary>
+    /// A store failed as a whole with a transient cause: the task waits and tries again, and
+    /// fails once the store has failed for give_up_seconds. The operator hears of each new cause once.
+    /// </summary>
+    private async Task StoreTroubleAsync(TaskRuntime runtime, string what, StoreException e)
+    {
+        var task = runtime.Task;
+        var cause = SecretRedactor.Redact(e.Message);
+        switch (runtime.Trouble.Record(cause))
+        {
+            case TroubleVerdict.GiveUp:
+                await FailTaskAsync(runtime, $"{what} failed: {cause} Still failing after {runtime.Trouble.Failures} attempts " +
+                    $"over {runtime.Trouble.FailingFor.TotalSeconds:N0} s (give_up_seconds is {_config.GiveUpAfter.TotalSeconds:N0}).").ConfigureAwait(false);
+                break;
+            case TroubleVerdict.RetryNewCause:
+                _observer.Warning($"Task '{task.Name}': {what} failed: {cause} Retrying for up to {_config.GiveUpAfter.TotalSeconds:N0} s.");
+                break;
+            default:
+                _observer.Info($"Task '{task.Name}': {what} failed again ({runtime.Trouble.Failures} attempts): {cause}");
+                break;
+        }
+    }
+
+    private async Task FailTaskAsync(TaskRuntime runtime, string reason)
+    {
+        if (runtime.Ended) return;
+        runtime.Ended = true;
+        await _store.FailTaskAsync(runtime.Task.Id, reason, CancellationToken.None).ConfigureAwait(false);
+        await NotifyFinishedAsync(runtime.Task, MigrationTaskState.Failed).ConfigureAwait(false);
+    }
+
+    private async Task NotifyFinishedAsync(MigrationTask task, MigrationTaskState state)
     {
         lock (_gate)
             if (!_finishedNotified.Add(task.Id)) return;
-        _observer.TaskFinished(task, state);
+        MigrationStatus status;
+        try
+        {
+            status = await _store.GetStatusAsync(task.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            status = new MigrationStatus { TaskName = task.Name, State = state }; // the control plane is busy: the state is known
+        }
+        _observer.TaskFinished(status);
     }
 
     private async Task HeartbeatLoopAsync(AgentRegistration registration, Stopwatch clock, TimeSpan? taskProgressInterval, CancellationToken ct)
@@ -436,10 +524,11 @@ public sealed class AgentHost
             try
             {
                 await _store.HeartbeatAsync(beat, _config.LeaseDuration, ct).ConfigureAwait(false);
+                _warnings.Clear("heartbeat");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _observer.Warning($"Heartbeat failed: {SecretRedactor.Redact(e.Message)}");
+                _warnings.Warn("heartbeat", $"Heartbeat failed: {SecretRedactor.Redact(e.Message)}");
             }
         }
     }

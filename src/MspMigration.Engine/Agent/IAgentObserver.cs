@@ -20,7 +20,14 @@ public interface IAgentObserver
     /// </summary>
     void TaskProgress(MigrationStatus status) { }
 
-    void TaskFinished(MigrationTask task, MigrationTaskState state);
+    /// <summary>A task this agent worked on has finished (or failed): its final status.</summary>
+    void TaskFinished(MigrationStatus status);
+
+    /// <summary>
+    /// This agent cannot work on a task (a credential profile it lacks, a store this build cannot
+    /// open) and leaves it to agents that can; reported once per task and run.
+    /// </summary>
+    void TaskNotWorkable(MigrationTask task, string reason) { }
 }
 
 /// <summary>An observer that ignores everything (tests, embedding).</summary>
@@ -30,5 +37,5 @@ public sealed class NullAgentObserver : IAgentObserver
     public void Info(string message) { }
     public void Warning(string message) { }
     public void Progress(AgentProgress progress) { }
-    public void TaskFinished(MigrationTask task, MigrationTaskState state) { }
+    public void TaskFinished(MigrationStatus status) { }
 }

@@ -32,23 +32,14 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
         var segmentStart = acquired.Cursor;
         var segment = new List<ObjectInfo>(_segmentObjects);
         long segmentBytes = 0;
-        var transientFailures = 0;
         var queued = 0L;
         while (true)
         {
             if (!mayContinue()) return false; // paused or outside the time window: the cursor is saved
-            ObjectPage page;
-            try
-            {
-                page = await runtime.Source.ListAsync(cursor, config.ListPageSize, cancellationToken).ConfigureAwait(false);
-                transientFailures = 0;
-            }
-            catch (StoreException e) when (e.IsTransient && ++transientFailures < 5)
-            {
-                observer.Warning($"Listing task '{task.Name}' failed ({e.Message}); retrying.");
-                await Task.Delay(TimeSpan.FromSeconds(transientFailures), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+            // A failure ends this run of the listing; the agent retries from the saved cursor after
+            // a pause (TaskTrouble), which is also what fails the task when the source stays away.
+            var page = await runtime.Source.ListAsync(cursor, config.ListPageSize, cancellationToken).ConfigureAwait(false);
+            runtime.Trouble.Clear();
             var last = page.NextStartAfter is null;
             var lastKey = page.Objects.Count > 0 ? page.Objects[^1].Key : cursor;
             foreach (var o in page.Objects)

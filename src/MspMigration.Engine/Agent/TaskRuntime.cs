@@ -14,9 +14,10 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     private sealed record Snapshot(MigrationTask Task, TimeWindow? Window);
 
-    private TaskRuntime(MigrationTask task, IObjectStore source, IObjectStore destination, TaskLimiter limiter, ObjectCopier copier)
+    private TaskRuntime(MigrationTask task, IObjectStore source, IObjectStore destination, TaskLimiter limiter, ObjectCopier copier, TimeSpan giveUpAfter)
     {
         _current = Parse(task);
+        Trouble = new TaskTrouble(giveUpAfter);
         Source = source;
         Destination = destination;
         Limiter = limiter;
@@ -33,12 +34,19 @@ internal sealed class TaskRuntime : IAsyncDisposable
     /// <summary>Set when the task disappeared from the control plane (removed by an operator).</summary>
     public bool Removed { get; set; }
     public ObjectCopier Copier { get; }
+    /// <summary>Failures of a whole store: the task waits between attempts and fails when they last too long.</summary>
+    public TaskTrouble Trouble { get; }
+    /// <summary>Set once this agent has failed the task, before the next refresh shows it.</summary>
+    public bool Ended { get; set; }
 
-    /// <summary>True while agents may work on the task: running (or pending) and inside its daily window.</summary>
+    /// <summary>
+    /// True while agents may work on the task: running (or pending), inside its daily window,
+    /// and not waiting for a failing store's next attempt.
+    /// </summary>
     public bool IsWorkable()
     {
         var current = _current;
-        if (Removed) return false;
+        if (Removed || Ended || Trouble.Waiting) return false;
         if (current.Task.State is not (MigrationTaskState.Pending or MigrationTaskState.Running)) return false;
         return current.Window is not { } window || window.Contains(TimeOnly.FromDateTime(DateTime.Now));
     }
@@ -52,7 +60,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config));
         var limiter = new TaskLimiter();
         var copier = new ObjectCopier(source, destination, config.MaxAttempts, onBytes, limiter: limiter);
-        return new TaskRuntime(task, source, destination, limiter, copier);
+        return new TaskRuntime(task, source, destination, limiter, copier, config.GiveUpAfter);
     }
 
     private static CredentialProfile? Profile(string? name, AgentConfig config)

@@ -34,7 +34,7 @@ public sealed class CredentialProfile
 }
 
 /// <summary>agent.toml, resolved: agent identity and tuning, control plane, credential profiles.</summary>
-public sealed class AgentConfig
+public sealed record AgentConfig
 {
     public string? SourcePath { get; init; }
     public string AgentName { get; init; } = Environment.MachineName;
@@ -44,6 +44,11 @@ public sealed class AgentConfig
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int MaxAttempts { get; init; } = 3;
+    /// <summary>
+    /// How long a task's store may fail as a whole (unreachable, refused, 5xx on every request)
+    /// before the task fails: a few minutes rides out a restart of the service, not an outage.
+    /// </summary>
+    public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(3);
     public string? TransferLog { get; init; }
     /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;

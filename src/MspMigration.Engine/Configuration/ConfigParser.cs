@@ -21,13 +21,8 @@ public static class ConfigParser
         return ConfigPermissions.Warning(path, config) is { } warning ? WithWarning(config, warning) : config;
     }
 
-    private static AgentConfig WithWarning(AgentConfig c, string warning) => new()
-    {
-        SourcePath = c.SourcePath, AgentName = c.AgentName, Address = c.Address, Concurrency = c.Concurrency,
-        LeaseDuration = c.LeaseDuration, HeartbeatInterval = c.HeartbeatInterval, PollInterval = c.PollInterval,
-        MaxAttempts = c.MaxAttempts, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
-        Warnings = [.. c.Warnings, warning],
-    };
+    // A copy with every setting, so that no setting is lost when a warning is added.
+    private static AgentConfig WithWarning(AgentConfig c, string warning) => c with { Warnings = [.. c.Warnings, warning] };
 
     public static AgentConfig Parse(string text, string path)
     {
@@ -94,6 +89,7 @@ public static class ConfigParser
             HeartbeatInterval = TimeSpan.FromSeconds(Int(agent, "heartbeat_seconds", path, (int)defaults.HeartbeatInterval.TotalSeconds, 1, 600)),
             PollInterval = TimeSpan.FromSeconds(Int(agent, "poll_seconds", path, (int)defaults.PollInterval.TotalSeconds, 1, 600)),
             MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
+            GiveUpAfter = TimeSpan.FromSeconds(Int(agent, "give_up_seconds", path, (int)defaults.GiveUpAfter.TotalSeconds, 1, 7 * 24 * 3600)),
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
             ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),

@@ -19,4 +19,11 @@ public sealed class StoreException : Exception
 
     public StoreErrorKind Kind { get; }
     public bool IsTransient => Kind == StoreErrorKind.Transient;
+
+    /// <summary>
+    /// The failure is the whole store's, not one object's: the endpoint cannot be reached, the
+    /// bucket does not exist, the credentials are rejected. The agent then holds the task back
+    /// (or fails it) instead of failing every object in turn.
+    /// </summary>
+    public bool StoreWide { get; init; }
 }

@@ -16,7 +16,8 @@ public readonly record struct DestinationState(bool Known, ObjectInfo? Existing)
 /// <summary>
 /// Copies one object as a stream, verifying size and CRC-64/XZ on the way, and retries
 /// transient failures a bounded number of times with exponential backoff and jitter.
-/// Never reports success for an object that did not verify.
+/// Never reports success for an object that did not verify. A failure of a whole store
+/// (<see cref="StoreException.StoreWide"/>) is thrown rather than recorded against the object.
 /// </summary>
 public sealed class ObjectCopier
 {
@@ -59,6 +60,9 @@ public sealed class ObjectCopier
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 var transient = IsTransient(e);
+                // A store that fails as a whole is not this object's fault: the caller holds the
+                // task back or fails it, and the object stays pending.
+                if (e is StoreException { StoreWide: true } && (!transient || attempt >= _maxAttempts)) throw;
                 if (!transient || attempt >= _maxAttempts)
                 {
                     var why = transient ? $"gave up after {attempt} attempts: {Describe(e)}" : Describe(e);

@@ -17,7 +17,7 @@ public sealed class ObserverReportingTests : IDisposable
         public void Warning(string message) { }
         public void Progress(AgentProgress progress) { }
         public void TaskProgress(MigrationStatus status) => Statuses.Enqueue(status);
-        public void TaskFinished(MigrationTask task, MigrationTaskState state) => Finished.Enqueue((task.Name, state));
+        public void TaskFinished(MigrationStatus status) => Finished.Enqueue((status.TaskName, status.State));
     }
 
     private async Task<MigrationService> OpenAsync()

@@ -30,6 +30,36 @@ public class ConfigParserTests
     }
 
     [Fact]
+    public void A_world_readable_file_keeps_every_setting_beside_its_warning()
+    {
+        if (OperatingSystem.IsWindows()) return; // Unix permissions only
+        var path = Path.Combine(Path.GetTempPath(), $"agent-{Guid.NewGuid():N}.toml");
+        File.WriteAllText(path, """
+            [agent]
+            give_up_seconds = 8
+            segment_objects = 7
+            list_page_size = 50
+
+            [profiles.p]
+            type = "s3"
+            secret_access_key = "x"
+            """);
+        try
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            var config = ConfigParser.ParseFile(path);
+            Assert.Contains(config.Warnings, w => w.Contains("readable by every user"));
+            Assert.Equal(TimeSpan.FromSeconds(8), config.GiveUpAfter);
+            Assert.Equal(7, config.SegmentObjects);
+            Assert.Equal(50, config.ListPageSize);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_profile_prints_without_its_secrets() =>
         Assert.DoesNotContain("s3cr3t", new CredentialProfile("p", new() { ["secret_key"] = "s3cr3t" }).ToString());
 

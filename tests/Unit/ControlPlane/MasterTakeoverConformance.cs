@@ -83,7 +83,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         public void Info(string message) => Messages.Enqueue(message);
         public void Warning(string message) => Messages.Enqueue(message);
         public void Progress(AgentProgress progress) { }
-        public void TaskFinished(MigrationTask task, MigrationTaskState state) { }
+        public void TaskFinished(MigrationStatus status) { }
     }
 }
 

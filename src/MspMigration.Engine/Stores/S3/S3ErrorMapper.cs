@@ -28,9 +28,9 @@ public static class S3ErrorMapper
         if (e is StoreException s) return s;
         // An unknown host will not appear by retrying: say which setting to check.
         if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
-            return new(StoreErrorKind.Other, Message(operation, where, "the service's host name does not resolve; check the region, endpoint and internal settings of the credential profile"), e);
+            return new(StoreErrorKind.Other, Message(operation, where, "the service's host name does not resolve; check the region, endpoint and internal settings of the credential profile"), e) { StoreWide = true };
         if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
-            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e);
+            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e) { StoreWide = true };
         switch (e)
         {
             case AmazonServiceException service:
@@ -39,11 +39,11 @@ public static class S3ErrorMapper
                 var status = service.StatusCode;
                 var detail = $"{(int)status} {code}".Trim();
                 if (CredentialCodes.Contains(code))
-                    return new(StoreErrorKind.AccessDenied, Message(operation, where, $"the credentials were rejected ({detail}); check the access key id and secret of the credential profile"), e);
+                    return new(StoreErrorKind.AccessDenied, Message(operation, where, $"the credentials were rejected ({detail}); check the access key id and secret of the credential profile"), e) { StoreWide = true };
                 if (code is "NoSuchBucket")
-                    return new(StoreErrorKind.NotFound, Message(operation, where, $"the bucket does not exist ({detail}); check the bucket name, region and endpoint"), e);
+                    return new(StoreErrorKind.NotFound, Message(operation, where, $"the bucket does not exist ({detail}); check the bucket name, region and endpoint"), e) { StoreWide = true };
                 if (code is "PermanentRedirect" or "SecondLevelDomainForbidden" or "AuthorizationQueryParametersError" or "InvalidBucketName")
-                    return new(StoreErrorKind.Other, Message(operation, where, $"the endpoint or addressing style does not suit this bucket ({detail}); check region, endpoint and force_path_style"), e);
+                    return new(StoreErrorKind.Other, Message(operation, where, $"the endpoint or addressing style does not suit this bucket ({detail}); check region, endpoint and force_path_style"), e) { StoreWide = true };
                 if (status == HttpStatusCode.NotFound || code is "NoSuchKey" or "NoSuchUpload")
                     return new(StoreErrorKind.NotFound, Message(operation, where, $"not found ({detail})"), e);
                 if (status == HttpStatusCode.Forbidden || code is "AccessDenied")
