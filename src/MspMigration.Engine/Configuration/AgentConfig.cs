@@ -43,7 +43,9 @@ public sealed class AgentConfig
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = 5;
+    /// <summary>A request with no byte moving for this long is abandoned and retried ([agent] stall_seconds).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public string? TransferLog { get; init; }
     /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;

@@ -25,7 +25,7 @@ public static class ConfigParser
     {
         SourcePath = c.SourcePath, AgentName = c.AgentName, Address = c.Address, Concurrency = c.Concurrency,
         LeaseDuration = c.LeaseDuration, HeartbeatInterval = c.HeartbeatInterval, PollInterval = c.PollInterval,
-        MaxAttempts = c.MaxAttempts, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
+        MaxAttempts = c.MaxAttempts, StallTimeout = c.StallTimeout, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
         Warnings = [.. c.Warnings, warning],
     };
 
@@ -94,6 +94,7 @@ public static class ConfigParser
             HeartbeatInterval = TimeSpan.FromSeconds(Int(agent, "heartbeat_seconds", path, (int)defaults.HeartbeatInterval.TotalSeconds, 1, 600)),
             PollInterval = TimeSpan.FromSeconds(Int(agent, "poll_seconds", path, (int)defaults.PollInterval.TotalSeconds, 1, 600)),
             MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
+            StallTimeout = TimeSpan.FromSeconds(Int(agent, "stall_seconds", path, (int)defaults.StallTimeout.TotalSeconds, 1, 3600)),
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
             ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),
