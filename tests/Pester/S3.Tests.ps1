@@ -209,22 +209,47 @@ Get-MigrationStatus -Name vhost | ConvertTo-Json -Compress -EnumsAsStrings
 
 Describe 'Injected faults: 503s, delays and reset connections' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
     BeforeAll {
+        # A fifth of all requests, both sides, fail or wait: a fault proxy (tests/infra/fault-proxy.js)
+        # sits between the agent and each server.
+        $faults = @{ ErrorRate = 0.1; ResetRate = 0.05; DelayRate = 0.05; DelayMs = 300 }
+        $script:SrcProxy = Start-FaultProxy -Target $Src -Seed 3 @faults
+        $script:DstProxy = Start-FaultProxy -Target $Dst -Seed 4 @faults
         $ws = New-S3Workspace
-        # A fifth of all requests, both sides, fail or stall (Polly chaos strategies on the SDK's handler).
+        Add-Content -Path $ws.Config -Value @"
+
+[profiles.src-faulty]
+type = "s3"
+endpoint = "$($SrcProxy.Endpoint)"
+force_path_style = true
+access_key_id = "S3RVER"
+secret_access_key = "S3RVER"
+
+[profiles.dst-faulty]
+type = "s3"
+endpoint = "$($DstProxy.Endpoint)"
+force_path_style = true
+access_key_id = "S3RVER"
+secret_access_key = "S3RVER"
+"@
         $run = Invoke-Pwsh -Workspace $ws -Name run -TimeoutSeconds 600 -Script @'
-$env:MSPMIGRATION_FAULT_RATE = '0.2'
-New-MigrationTask -Name faults -Source s3://src-bucket/ -SourceProfile src -Destination s3://dst-faults/ -DestinationProfile dst | Out-Null
-$null = Start-MigrationAgent -ExitWhenIdle 3>&1 | Out-String | Set-Content agent-messages.txt
+New-MigrationTask -Name faults -Source s3://src-bucket/ -SourceProfile src-faulty -Destination s3://dst-faults/ -DestinationProfile dst-faulty | Out-Null
+$null = Start-MigrationAgent -ExitWhenIdle -WarningAction SilentlyContinue
 Get-MigrationStatus -Name faults | ConvertTo-Json -Compress -EnumsAsStrings
 '@
-        $messages = Get-Content -Raw (Join-Path $ws.Root 'agent-messages.txt')
-        Write-Host (($messages -split "`n") -match 'Fault injection')
+        $script:Injected = @(Get-FaultProxyStats $SrcProxy; Get-FaultProxyStats $DstProxy)
+        Write-Host "faults injected: $(($Injected | ForEach-Object { $_.faults | ConvertTo-Json -Compress }) -join ' ')"
+    }
+    AfterAll {
+        Stop-FaultProxy $SrcProxy
+        Stop-FaultProxy $DstProxy
+        Remove-TestWorkspace $ws
     }
 
     It 'really injected each kind of fault' {
-        $messages | Should -Match 'Fault injection \(MSPMIGRATION_FAULT_RATE\) was on: [1-9]\d* responses replaced by 503 SlowDown, [1-9]\d* connections reset, [1-9]\d* requests delayed'
+        foreach ($kind in 'error', 'reset', 'delay') {
+            ($Injected | ForEach-Object { $_.faults.$kind } | Measure-Object -Sum).Sum | Should -BeGreaterThan 0 -Because "$kind faults were asked for"
+        }
     }
-    AfterAll { Remove-TestWorkspace $ws }
 
     It 'still ends with every object succeeded' {
         $run.ExitCode | Should -Be 0 -Because $run.Error
@@ -238,30 +263,35 @@ Get-MigrationStatus -Name faults | ConvertTo-Json -Compress -EnumsAsStrings
     }
 
     It 'fails a multipart object that cannot get through, saying why' {
-        # Every request faulted and no retry: the object must fail with the service's reason,
+        # Every part faulted and no request retry: the object must fail with the service's reason,
         # not with the cancellation of its other parts.
         [IO.File]::WriteAllBytes((Join-Path $ws.Source 'forty.bin'), [byte[]]::new(40MB))
-        Add-Content -Path $ws.Config -Value @"
+        $script:PartProxy = Start-FaultProxy -Target $Dst -ErrorRate 0.5 -ResetRate 0.5 -Match '^UploadPart '
+        try {
+            Add-Content -Path $ws.Config -Value @"
 
 [profiles.dst-fragile]
 type = "s3"
-endpoint = "$($Dst.Endpoint)"
+endpoint = "$($PartProxy.Endpoint)"
 force_path_style = true
 access_key_id = "S3RVER"
 secret_access_key = "S3RVER"
 max_attempts = 1
 "@
-        $r = Invoke-Pwsh -Workspace $ws -Name fragile -TimeoutSeconds 120 -Script @'
-$env:MSPMIGRATION_FAULT_RATE = '1'
+            $r = Invoke-Pwsh -Workspace $ws -Name fragile -TimeoutSeconds 120 -Script @'
 New-MigrationTask -Name fragile -Source ./src -Destination s3://dst-faults/fragile/ -DestinationProfile dst-fragile | Out-Null
 $null = Start-MigrationAgent -ExitWhenIdle -TaskName fragile -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
 Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
 '@
-        $failed = Get-JsonLines $r.Output
-        $failed.Key | Should -Be 'forty.bin'
-        $failed.Error | Should -Match 'busy or failing|network error'
-        $failed.Error | Should -Not -Match 'cancel'
-        Get-S3ObjectHeaders -Server $Dst -Bucket dst-faults -Key 'fragile/forty.bin' | Should -BeNullOrEmpty
+            $failed = Get-JsonLines $r.Output
+            $failed.Key | Should -Be 'forty.bin'
+            $failed.Error | Should -Match 'busy or failing|network error'
+            $failed.Error | Should -Not -Match 'cancel'
+            Get-S3ObjectHeaders -Server $Dst -Bucket dst-faults -Key 'fragile/forty.bin' | Should -BeNullOrEmpty
+            (Get-FaultProxyStats $PartProxy).byOperation.CompleteMultipartUpload | Should -BeNullOrEmpty
+        } finally {
+            Stop-FaultProxy $PartProxy
+        }
     }
 }
 

@@ -94,7 +94,6 @@ public sealed class AgentHost
             foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync().ConfigureAwait(false);
             _runtimes.Clear();
         }
-        if (Stores.S3.S3FaultInjection.Summary() is { } faults) _observer.Warning(faults);
         _observer.Progress(Snapshot(clock));
         return new AgentRunSummary
         {

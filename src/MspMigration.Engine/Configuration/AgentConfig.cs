@@ -43,7 +43,9 @@ public sealed record AgentConfig
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = 5;
+    /// <summary>A request with no byte moving for this long is abandoned and retried ([agent] stall_seconds).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>
     /// How long a task's store may fail as a whole (unreachable, refused, 5xx on every request)
     /// before the task fails: a few minutes rides out a restart of the service, not an outage.

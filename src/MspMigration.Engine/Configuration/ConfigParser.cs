@@ -90,6 +90,7 @@ public static class ConfigParser
             PollInterval = TimeSpan.FromSeconds(Int(agent, "poll_seconds", path, (int)defaults.PollInterval.TotalSeconds, 1, 600)),
             MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
             GiveUpAfter = TimeSpan.FromSeconds(Int(agent, "give_up_seconds", path, (int)defaults.GiveUpAfter.TotalSeconds, 1, 7 * 24 * 3600)),
+            StallTimeout = TimeSpan.FromSeconds(Int(agent, "stall_seconds", path, (int)defaults.StallTimeout.TotalSeconds, 1, 3600)),
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
             ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),

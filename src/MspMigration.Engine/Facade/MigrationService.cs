@@ -108,7 +108,7 @@ public sealed class MigrationService : IDisposable
         var name = Blank(profileName);
         var profile = name is null ? null : Config.FindProfile(name) ?? throw new MigrationException("ProfileNotFound", MigrationErrorKind.ObjectNotFound,
             $"Credential profile '{name}' is not defined in {Config.SourcePath ?? "the agent configuration (there is no agent.toml)"}.", name);
-        return EndpointProbe.RunAsync(parsed, name, profile, checkWrite, cancellationToken);
+        return EndpointProbe.RunAsync(parsed, name, profile, checkWrite, cancellationToken, Config.StallTimeout);
     }
 
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>

@@ -13,13 +13,13 @@ public static class EndpointProbe
     public const string ProbePrefix = ".mspmigration-probe-";
 
     public static async Task<EndpointTestResult> RunAsync(StoreLocation location, string? profileName, CredentialProfile? profile,
-        bool checkWrite, CancellationToken cancellationToken)
+        bool checkWrite, CancellationToken cancellationToken, TimeSpan? stall = null)
     {
         var problems = new List<string>();
         IObjectStore store;
         try
         {
-            store = StoreFactory.Open(location, profile);
+            store = StoreFactory.Open(location, profile, stall);
         }
         catch (MigrationException e)
         {

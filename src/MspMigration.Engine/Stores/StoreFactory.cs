@@ -8,14 +8,15 @@ namespace MspMigration.Engine.Stores;
 /// <summary>Opens the adapter for a store location with the credential profile an agent resolved.</summary>
 public static class StoreFactory
 {
-    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile)
+    /// <param name="stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
+    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null)
     {
         if (location.Scheme == StoreLocation.LocalScheme) return new LocalObjectStore(location.Bucket);
-        if (location.Scheme == StoreLocation.UrlListScheme) return new UrlListStore(location.Bucket, location.Prefix);
+        if (location.Scheme == StoreLocation.UrlListScheme) return new UrlListStore(location.Bucket, location.Prefix, stall);
         if (S3Vendor.ForScheme(location.Scheme) is { } vendor)
         {
             ValidateBucket(location, vendor);
-            return new S3ObjectStore(S3StoreSettings.From(vendor, profile), location.Bucket, location.Prefix);
+            return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: stall), location.Bucket, location.Prefix);
         }
         throw new MigrationException("StoreSchemeNotSupported", MigrationErrorKind.NotImplemented,
             $"Stores of scheme '{location.Scheme}' are not supported by this build.", location.ToString());

@@ -60,6 +60,15 @@ public class ConfigParserTests
     }
 
     [Fact]
+    public void Reads_stall_seconds_with_a_default_of_thirty()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(30), ConfigParser.Parse("[agent]\nname = \"a\"\n", "/a.toml").StallTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(4), ConfigParser.Parse("[agent]\nstall_seconds = 4\n", "/a.toml").StallTimeout);
+        var e = Assert.Throws<MigrationException>(() => ConfigParser.Parse("[agent]\nstall_seconds = 0\n", "/a.toml"));
+        Assert.Contains("stall_seconds", e.Message);
+    }
+
+    [Fact]
     public void A_profile_prints_without_its_secrets() =>
         Assert.DoesNotContain("s3cr3t", new CredentialProfile("p", new() { ["secret_key"] = "s3cr3t" }).ToString());
 

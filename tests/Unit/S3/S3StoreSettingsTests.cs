@@ -109,4 +109,16 @@ public class S3StoreSettingsTests
         Assert.True((largest + part - 1) / part <= 10_000);
         Assert.True(part <= 5L * 1024 * 1024 * 1024);
     }
+
+    [Fact]
+    public void Stall_seconds_come_from_the_agent_unless_the_profile_sets_them()
+    {
+        var agentDefault = S3StoreSettings.From(S3Vendor.Generic, Profile(("endpoint", "http://127.0.0.1:9000")), NoEnvironment, TimeSpan.FromSeconds(7));
+        Assert.Equal(TimeSpan.FromSeconds(7), agentDefault.StallTimeout);
+        var own = S3StoreSettings.From(S3Vendor.Generic, Profile(("endpoint", "http://127.0.0.1:9000"), ("stall_seconds", "3")), NoEnvironment, TimeSpan.FromSeconds(7));
+        Assert.Equal(TimeSpan.FromSeconds(3), own.StallTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), S3StoreSettings.From(S3Vendor.Generic, Profile(("endpoint", "http://h")), NoEnvironment).StallTimeout);
+        var e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(S3Vendor.Generic, Profile(("endpoint", "http://h"), ("stall_seconds", "0")), NoEnvironment));
+        Assert.Contains("stall_seconds", e.Message);
+    }
 }

@@ -24,7 +24,8 @@ internal static class S3ClientFactory
             Timeout = settings.RequestTimeout,
             UseHttp = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase),
         };
-        if (S3FaultInjection.CreateFactory() is { } factory) config.HttpClientFactory = factory;
+        // Our handler chain: a stall watchdog on every request and short caps on control requests.
+        config.HttpClientFactory = new S3HttpClientFactory(settings);
         AWSCredentials credentials = settings.AccessKeyId is null
             ? new AnonymousAWSCredentials()
             : settings.SessionToken is null

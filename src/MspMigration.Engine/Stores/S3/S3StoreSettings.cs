@@ -24,7 +24,11 @@ public sealed class S3StoreSettings
     public long PartSize { get; init; } = 8 * MiB;
     public int PartConcurrency { get; init; } = 4;
     public int MaxAttempts { get; init; } = 5;
+    /// <summary>The cap of one request body (timeout_seconds).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a request may wait with no byte moving before it is abandoned and retried (stall_seconds).</summary>
+    public TimeSpan StallTimeout { get; init; } = DefaultStall;
+    public static readonly TimeSpan DefaultStall = TimeSpan.FromSeconds(30);
     /// <summary>Destination storage class override (a vendor name or Standard/IA/Archive/ColdArchive/DeepArchive).</summary>
     public string? StorageClass { get; init; }
 
@@ -33,15 +37,16 @@ public sealed class S3StoreSettings
     [
         "type", "region", "endpoint", "internal", "force_path_style",
         "access_key_id", "secret_access_key", "access_key_secret", "secret_id", "secret_key", "session_token",
-        "multipart_threshold_mb", "part_size_mb", "part_concurrency", "max_attempts", "timeout_seconds", "storage_class",
+        "multipart_threshold_mb", "part_size_mb", "part_concurrency", "max_attempts", "timeout_seconds", "stall_seconds", "storage_class",
     ];
 
     /// <summary>
     /// Reads the settings for a store of <paramref name="vendor"/>. Without a profile, or for a
     /// setting the profile lacks, the environment is consulted: MSPMIGRATION_&lt;VENDOR&gt;_&lt;SETTING&gt;
     /// first, then the vendor's customary variables (ALIBABA_CLOUD_*, TENCENTCLOUD_*, AWS_*).
+    /// <paramref name="stall"/> is the agent's stall_seconds, which the profile may override.
     /// </summary>
-    public static S3StoreSettings From(S3Vendor vendor, CredentialProfile? profile, Func<string, string?>? environment = null)
+    public static S3StoreSettings From(S3Vendor vendor, CredentialProfile? profile, Func<string, string?>? environment = null, TimeSpan? stall = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var profileName = profile?.Name ?? "(environment)";
@@ -108,6 +113,8 @@ public sealed class S3StoreSettings
             PartConcurrency = (int)Number(profileName, "part_concurrency", Get("part_concurrency"), 4, 1, 64),
             MaxAttempts = (int)Number(profileName, "max_attempts", Get("max_attempts"), 5, 1, 20),
             RequestTimeout = TimeSpan.FromSeconds(Number(profileName, "timeout_seconds", Get("timeout_seconds"), 300, 5, 3600)),
+            StallTimeout = TimeSpan.FromSeconds(Number(profileName, "stall_seconds", Get("stall_seconds"),
+                (long)(stall ?? DefaultStall).TotalSeconds, 1, 3600)),
             StorageClass = Get("storage_class"),
         };
         if (settings.ResolveEndpoint() is null)

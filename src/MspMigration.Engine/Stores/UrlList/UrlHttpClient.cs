@@ -4,15 +4,15 @@ namespace MspMigration.Engine.Stores.UrlList;
 
 /// <summary>
 /// The one HttpClient every URL-list store in the process shares, so connections are pooled
-/// across tasks. Timeouts are applied per request by the store (headers) and per read by
-/// <see cref="HttpBodyStream"/> (a stalled body), not by HttpClient.Timeout, which would
-/// cut off a large object that is still arriving.
+/// across tasks. Stalls are detected per request by the store (headers) and per read by
+/// <see cref="HttpBodyStream"/> (a stalled body), both after stall_seconds, not by
+/// HttpClient.Timeout, which would cut off a large object that is still arriving.
 /// </summary>
 internal static class UrlHttpClient
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(60);
-    public static readonly TimeSpan IdleReadTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>The default stall_seconds: no byte for this long ends a request.</summary>
+    public static readonly TimeSpan DefaultStall = TimeSpan.FromSeconds(30);
 
     private static readonly Lazy<HttpClient> SharedClient = new(Create);
 

@@ -14,14 +14,17 @@ public sealed class UrlListStore : IObjectStore
     private readonly string _listPath;
     private readonly string _stripPrefix;
     private readonly HttpClient _client;
+    private readonly TimeSpan _stall;
     private readonly object _loadLock = new();
     private volatile UrlListIndex? _index;
     private DateTimeOffset _listTime;
 
-    public UrlListStore(string listPath, string stripPrefix) : this(listPath, stripPrefix, UrlHttpClient.Shared) { }
+    /// <param name="stall">How long the answer to a request, or a read of a body, may take with no byte arriving (stall_seconds).</param>
+    public UrlListStore(string listPath, string stripPrefix, TimeSpan? stall = null) : this(listPath, stripPrefix, UrlHttpClient.Shared, stall) { }
 
-    internal UrlListStore(string listPath, string stripPrefix, HttpClient client)
+    internal UrlListStore(string listPath, string stripPrefix, HttpClient client, TimeSpan? stall = null)
     {
+        _stall = stall ?? UrlHttpClient.DefaultStall;
         _listPath = Path.GetFullPath(listPath);
         _stripPrefix = stripPrefix;
         _client = client;
@@ -63,7 +66,7 @@ public sealed class UrlListStore : IObjectStore
                 ?? throw new StoreException(StoreErrorKind.Other,
                     $"GET {url} answered without a Content-Length (chunked), so its size cannot be verified (URL list line {entry.Line}).");
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var stream = new HttpBodyStream(body, response, url, entry.Line, UrlHttpClient.IdleReadTimeout);
+            var stream = new HttpBodyStream(body, response, url, entry.Line, _stall);
             return new ObjectReader(stream, Info(key, response, length), Metadata(response));
         }
         catch
@@ -106,14 +109,14 @@ public sealed class UrlListStore : IObjectStore
         if (credentials is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(UrlHttpClient.ResponseTimeout);
+        timeout.CancelAfter(_stall);
         try
         {
             return await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw HttpFailures.Timeout(method.Method, UrlText.Printable(uri), line, UrlHttpClient.ResponseTimeout);
+            throw HttpFailures.Timeout(method.Method, UrlText.Printable(uri), line, _stall);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
