@@ -80,17 +80,18 @@ public sealed class LocalObjectStore : IObjectStore
         try
         {
             // Size and time from the open file, not its path: they describe the bytes about to be read.
+            var what = $"Object '{Printable.Key(key)}' in {Description}";
             if (_libc)
             {
-                var file = LinuxFileCalls.OpenRead(path, out var size, out var modified);
-                return Task.FromResult(new ObjectReader(new LocalReadStream(file, size, path, libc: true), new ObjectInfo(key, size, modified)));
+                var file = LinuxFileCalls.OpenRead(path, out var stamp);
+                return Task.FromResult(new ObjectReader(new LocalReadStream(file, stamp, path, what, libc: true), new ObjectInfo(key, stamp.Size, stamp.Modified)));
             }
             var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             try
             {
-                var length = RandomAccess.GetLength(handle);
-                var info = new ObjectInfo(key, length, File.GetLastWriteTimeUtc(handle));
-                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, length, path, libc: false), info));
+                var before = FileStamp.Of(handle);
+                var info = new ObjectInfo(key, before.Size, before.Modified);
+                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, before, path, what, libc: false), info));
             }
             catch
             {
