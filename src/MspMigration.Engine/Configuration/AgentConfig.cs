@@ -44,6 +44,8 @@ public sealed class AgentConfig
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int MaxAttempts { get; init; } = 3;
+    /// <summary>Flush each object written to a local destination before recording it (agent.toml fsync; default true).</summary>
+    public bool Fsync { get; init; } = true;
     public string? TransferLog { get; init; }
     /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;

@@ -25,7 +25,7 @@ public static class ConfigParser
     {
         SourcePath = c.SourcePath, AgentName = c.AgentName, Address = c.Address, Concurrency = c.Concurrency,
         LeaseDuration = c.LeaseDuration, HeartbeatInterval = c.HeartbeatInterval, PollInterval = c.PollInterval,
-        MaxAttempts = c.MaxAttempts, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
+        MaxAttempts = c.MaxAttempts, Fsync = c.Fsync, TransferLog = c.TransferLog, ControlPlane = c.ControlPlane, Profiles = c.Profiles,
         Warnings = [.. c.Warnings, warning],
     };
 
@@ -94,6 +94,7 @@ public static class ConfigParser
             HeartbeatInterval = TimeSpan.FromSeconds(Int(agent, "heartbeat_seconds", path, (int)defaults.HeartbeatInterval.TotalSeconds, 1, 600)),
             PollInterval = TimeSpan.FromSeconds(Int(agent, "poll_seconds", path, (int)defaults.PollInterval.TotalSeconds, 1, 600)),
             MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
+            Fsync = Bool(agent, "fsync", path, defaults.Fsync),
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
             ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),
@@ -117,6 +118,10 @@ public static class ConfigParser
         if (v is long n && n >= min && n <= max) return (int)n;
         throw Invalid(path, $"setting '{key}' of [{section}] must be a whole number from {min} to {max}");
     }
+
+    private static bool Bool(TomlTable? table, string key, string path, bool fallback, string section = "agent") =>
+        table is null || !table.TryGetValue(key, out var v) ? fallback
+        : v as bool? ?? throw Invalid(path, $"setting '{key}' of [{section}] must be true or false");
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 

@@ -8,9 +8,10 @@ namespace MspMigration.Engine.Stores;
 /// <summary>Opens the adapter for a store location with the credential profile an agent resolved.</summary>
 public static class StoreFactory
 {
-    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile)
+    /// <param name="durable">Local destinations flush what they write before reporting it written (agent.toml fsync).</param>
+    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, bool durable = true)
     {
-        if (location.Scheme == StoreLocation.LocalScheme) return new LocalObjectStore(location.Bucket);
+        if (location.Scheme == StoreLocation.LocalScheme) return new LocalObjectStore(location.Bucket) { Durable = durable };
         if (location.Scheme == StoreLocation.UrlListScheme) return new UrlListStore(location.Bucket, location.Prefix);
         if (S3Vendor.ForScheme(location.Scheme) is { } vendor)
         {

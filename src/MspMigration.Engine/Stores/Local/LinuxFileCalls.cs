@@ -20,7 +20,7 @@ internal static partial class LinuxFileCalls
 
     // statx came with glibc 2.28; an older C library lacks it, and then .NET's calls are used throughout.
     public static readonly bool Available = OperatingSystem.IsLinux() && NativeLibrary.TryLoad(LibC, out var libc)
-        && new[] { "open", "rename", "futimens", "pread", "pwrite", "statx" }.All(name => NativeLibrary.TryGetExport(libc, name, out _));
+        && new[] { "open", "rename", "futimens", "pread", "pwrite", "statx", "fdatasync", "fsync" }.All(name => NativeLibrary.TryGetExport(libc, name, out _));
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
@@ -43,6 +43,33 @@ internal static partial class LinuxFileCalls
 
     [LibraryImport(LibC, EntryPoint = "pwrite", SetLastError = true)]
     private static partial nint PwriteCall(SafeFileHandle file, ReadOnlySpan<byte> buffer, nuint count, long offset);
+
+    [LibraryImport(LibC, EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FdatasyncCall(SafeFileHandle file);
+
+    [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FsyncCall(SafeFileHandle file);
+
+    /// <summary>Puts a written file's data (and its size) on disk: fdatasync(2).</summary>
+    public static void FlushData(SafeFileHandle file, string path)
+    {
+        while (FdatasyncCall(file) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw Failure(errno, "Flushing", path);
+        }
+    }
+
+    /// <summary>Puts a folder's entries (files renamed into it, folders made in it) on disk: fsync(2) of the folder.</summary>
+    public static void FlushFolder(string path)
+    {
+        using var folder = Open(path, ReadOnly | CloseOnExec);
+        while (FsyncCall(folder) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw Failure(errno, "Flushing the folder", path);
+        }
+    }
 
     // statx(2) rather than fstat(2): its layout is the same on every architecture.
     [LibraryImport(LibC, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
