@@ -7,6 +7,11 @@ public sealed class AgentInfo
     public string? Address { get; init; }
     public int ProcessId { get; init; }
     public string? HostName { get; init; }
+    /// <summary>When the process started, in the host's own terms (Linux: clock ticks since boot); with
+    /// <see cref="BootId"/> it tells a restarted agent whether its predecessor still runs.</summary>
+    public long? ProcessStart { get; init; }
+    /// <summary>The host's boot id (Linux); null elsewhere.</summary>
+    public string? BootId { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset LastHeartbeat { get; init; }
     public bool IsAlive { get; init; }

@@ -32,6 +32,7 @@ public sealed class AgentHost
     // Wakes the feed loop as soon as there may be new work (a segment stored or finished),
     // rather than after its poll delay: that delay used to idle the agent at start and end.
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly HeldSegments _held = new();
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
     private bool _reportTaskProgress;
@@ -49,11 +50,15 @@ public sealed class AgentHost
         var name = options.AgentName ?? _config.AgentName;
         var concurrency = options.Concurrency ?? _config.Concurrency;
         var registration = new AgentRegistration(name, _config.Address ?? GuessAddress(), Environment.MachineName,
-            Environment.ProcessId, DateTimeOffset.UtcNow);
+            Environment.ProcessId, DateTimeOffset.UtcNow)
+        {
+            ProcessStart = ProcessIdentity.StartTime(Environment.ProcessId),
+            BootId = ProcessIdentity.BootId(),
+        };
         var clock = Stopwatch.StartNew();
         EnsureWorkerThreads(concurrency);
         _reportTaskProgress = options.TaskProgressInterval is not null;
-        await TakeOverNameAsync(registration, cancellationToken).ConfigureAwait(false);
+        await AgentNameTakeover.TakeOverAsync(_store, registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         await _store.HeartbeatAsync(registration, _config.LeaseDuration, cancellationToken).ConfigureAwait(false);
         foreach (var warning in _config.Warnings) _observer.Warning(warning);
         _observer.Info($"Agent '{name}' started ({concurrency} workers, control plane {_store.Description}).");
@@ -108,36 +113,6 @@ public sealed class AgentHost
         };
     }
 
-    /// <summary>
-    /// Leases are held under the agent's name, so a restarted agent first gives back what its
-    /// dead predecessor held. Two live agents with one name would steal each other's leases: refused.
-    /// </summary>
-    private async Task TakeOverNameAsync(AgentRegistration me, CancellationToken ct)
-    {
-        var previous = (await _store.ListAgentsAsync(_config.LeaseDuration, ct).ConfigureAwait(false))
-            .FirstOrDefault(a => a.Name == me.Name);
-        if (previous is { IsAlive: true } && !IsSameOrDeadProcess(previous, me))
-            throw new MigrationException("AgentNameInUse", MigrationErrorKind.ResourceExists,
-                $"Agent name '{me.Name}' is in use by a live agent (process {previous.ProcessId} on {previous.HostName}); give each agent its own name.", me.Name);
-        if (previous is not null)
-            await _store.ReleaseAgentAsync(me.Name, ct).ConfigureAwait(false);
-    }
-
-    private static bool IsSameOrDeadProcess(AgentInfo previous, AgentRegistration me)
-    {
-        if (!string.Equals(previous.HostName, me.HostName, StringComparison.OrdinalIgnoreCase)) return false;
-        if (previous.ProcessId == me.ProcessId) return true;
-        try
-        {
-            using var process = Process.GetProcessById(previous.ProcessId);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true; // no such process
-        }
-    }
-
     private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, WorkQueue queue, CancellationToken ct)
     {
         while (true)
@@ -163,7 +138,7 @@ public sealed class AgentHost
                 if (!runtime.IsWorkable()) continue; // outside its daily window
                 await StartListingIfDueAsync(runtime, name, listing, ct).ConfigureAwait(false);
                 await queue.WaitForRoomAsync(ct).ConfigureAwait(false);
-                var claim = await _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct).ConfigureAwait(false);
+                var claim = await _held.ClaimAsync(() => _store.ClaimSegmentAsync(task.Id, name, _config.LeaseDuration, ct), ct).ConfigureAwait(false);
                 if (claim is null)
                 {
                     await FinishTaskIfDoneAsync(runtime, ct).ConfigureAwait(false);
@@ -173,7 +148,8 @@ public sealed class AgentHost
                 var pending = await _store.GetPendingObjectsAsync(claim, ct).ConfigureAwait(false);
                 if (pending.Count == 0)
                 {
-                    await _store.CompleteSegmentAsync(claim.SegmentId, name, ct).ConfigureAwait(false);
+                    try { await _store.CompleteSegmentAsync(claim.SegmentId, name, ct).ConfigureAwait(false); }
+                    finally { _held.Done(claim.SegmentId); }
                     continue;
                 }
                 var existing = await LoadDestinationIndexAsync(runtime, claim, pending.Count, ct).ConfigureAwait(false);
@@ -307,7 +283,8 @@ public sealed class AgentHost
     {
         if (!item.Segment.ObjectDone()) return;
         Interlocked.Decrement(ref _segmentsInFlight);
-        await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false);
+        try { await _store.CompleteSegmentAsync(item.Segment.Claim.SegmentId, name, CancellationToken.None).ConfigureAwait(false); }
+        finally { _held.Done(item.Segment.Claim.SegmentId); }
         Interlocked.Increment(ref _segmentsDone);
         await FinishTaskIfDoneAsync(item.Segment.Runtime, CancellationToken.None).ConfigureAwait(false);
         Wake();
@@ -522,6 +499,9 @@ public sealed class AgentHost
             last.Restart();
             try
             {
+                // Leases of segments nobody here works on (a lost claim reply) go back rather than being renewed.
+                if (await _held.ReleaseOthersAsync(_store, registration.Name, ct).ConfigureAwait(false) is > 0 and var released)
+                    _observer.Warning($"Gave back {released} segment(s) leased to agent '{registration.Name}' that it was not working on.");
                 await _store.HeartbeatAsync(beat, _config.LeaseDuration, ct).ConfigureAwait(false);
                 _warnings.Clear("heartbeat");
             }

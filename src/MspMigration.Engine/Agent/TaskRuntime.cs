@@ -57,7 +57,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
     public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes)
     {
         var source = StoreFactory.Open(StoreLocation.Parse(task.Source, "Source"), Profile(task.SourceProfile, config), config.StallTimeout);
-        var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config), config.StallTimeout);
+        var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config),
+            config.StallTimeout, config.Fsync);
         var limiter = new TaskLimiter();
         var copier = new ObjectCopier(source, destination, config.MaxAttempts, onBytes, limiter: limiter);
         return new TaskRuntime(task, source, destination, limiter, copier, config.GiveUpAfter);

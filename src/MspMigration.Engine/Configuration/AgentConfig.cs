@@ -51,6 +51,8 @@ public sealed record AgentConfig
     /// before the task fails: a few minutes rides out a restart of the service, not an outage.
     /// </summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>Flush each object written to a local destination before recording it (agent.toml fsync; default true).</summary>
+    public bool Fsync { get; init; } = true;
     public string? TransferLog { get; init; }
     /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;

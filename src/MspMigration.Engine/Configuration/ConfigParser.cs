@@ -91,6 +91,7 @@ public static class ConfigParser
             MaxAttempts = Int(agent, "max_attempts", path, defaults.MaxAttempts, 1, 100),
             GiveUpAfter = TimeSpan.FromSeconds(Int(agent, "give_up_seconds", path, (int)defaults.GiveUpAfter.TotalSeconds, 1, 7 * 24 * 3600)),
             StallTimeout = TimeSpan.FromSeconds(Int(agent, "stall_seconds", path, (int)defaults.StallTimeout.TotalSeconds, 1, 3600)),
+            Fsync = Bool(agent, "fsync", path, defaults.Fsync),
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
             ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),
@@ -114,6 +115,10 @@ public static class ConfigParser
         if (v is long n && n >= min && n <= max) return (int)n;
         throw Invalid(path, $"setting '{key}' of [{section}] must be a whole number from {min} to {max}");
     }
+
+    private static bool Bool(TomlTable? table, string key, string path, bool fallback, string section = "agent") =>
+        table is null || !table.TryGetValue(key, out var v) ? fallback
+        : v as bool? ?? throw Invalid(path, $"setting '{key}' of [{section}] must be true or false");
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 

@@ -19,6 +19,10 @@ public sealed record AgentRegistration(string Name, string? Address, string Host
 {
     public double ObjectsPerSecond { get; init; }
     public double BytesPerSecond { get; init; }
+    /// <summary>The process's start time as <c>ProcessIdentity</c> reads it; with the pid and boot id it names one process.</summary>
+    public long? ProcessStart { get; init; }
+    /// <summary>The host's boot id (Linux), so that a restarted host knows its agents' old processes are gone.</summary>
+    public string? BootId { get; init; }
 }
 
 /// <summary>The right to list a task's source, and where the listing stopped last time.</summary>
@@ -58,6 +62,11 @@ public interface ITaskStore : IDisposable
     Task HeartbeatAsync(AgentRegistration agent, TimeSpan leaseDuration, CancellationToken cancellationToken);
     /// <summary>Clean stop: marks the agent stopped and gives back its segments and listing leases.</summary>
     Task ReleaseAgentAsync(string agentName, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives back the segments the agent holds but is not working on (a claim whose reply was lost):
+    /// every segment leased to it whose id is not in <paramref name="working"/>. Returns how many.
+    /// </summary>
+    Task<int> ReleaseSegmentsNotWorkedOnAsync(string agentName, IReadOnlyCollection<long> working, CancellationToken cancellationToken);
     /// <summary>Every agent ever seen, with its state, roles per unfinished task and recent throughput.</summary>
     Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(TimeSpan aliveWithin, CancellationToken cancellationToken);
     /// <summary>

@@ -9,6 +9,8 @@ public enum StoreErrorKind
     /// <summary>Worth retrying: throttling, 5xx, timeouts, connection resets.</summary>
     Transient,
     IntegrityMismatch,
+    /// <summary>The source object changed while it was read: the bytes may mix two versions. Retried.</summary>
+    SourceChanged,
     Other,
 }
 

@@ -9,9 +9,10 @@ namespace MspMigration.Engine.Stores;
 public static class StoreFactory
 {
     /// <param name="stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
-    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null)
+    /// <param name="durable">Local destinations flush what they write before reporting it written (agent.toml fsync).</param>
+    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true)
     {
-        if (location.Scheme == StoreLocation.LocalScheme) return new LocalObjectStore(location.Bucket);
+        if (location.Scheme == StoreLocation.LocalScheme) return new LocalObjectStore(location.Bucket) { Durable = durable };
         if (location.Scheme == StoreLocation.UrlListScheme) return new UrlListStore(location.Bucket, location.Prefix, stall);
         if (S3Vendor.ForScheme(location.Scheme) is { } vendor)
         {

@@ -6,13 +6,15 @@ public abstract partial class SqlTaskStore
     public Task HeartbeatAsync(AgentRegistration agent, TimeSpan leaseDuration, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
         await s.ExecAsync("""
-            INSERT INTO agents(name, address, host, pid, started_at, last_heartbeat, stopped, objects_per_second, bytes_per_second)
-            VALUES(@n, @a, @h, @p, @s, {now}, 0, @ops, @bps)
+            INSERT INTO agents(name, address, host, pid, started_at, last_heartbeat, stopped, objects_per_second, bytes_per_second, boot_id, process_start)
+            VALUES(@n, @a, @h, @p, @s, {now}, 0, @ops, @bps, @boot, @ps)
             ON CONFLICT(name) DO UPDATE SET address = excluded.address, host = excluded.host, pid = excluded.pid,
                 started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat, stopped = 0,
-                objects_per_second = excluded.objects_per_second, bytes_per_second = excluded.bytes_per_second
+                objects_per_second = excluded.objects_per_second, bytes_per_second = excluded.bytes_per_second,
+                boot_id = excluded.boot_id, process_start = excluded.process_start
             """, cancellationToken, ("@n", agent.Name), ("@a", agent.Address), ("@h", agent.HostName), ("@p", agent.ProcessId),
-            ("@s", agent.StartedAt.ToUnixTimeMilliseconds()), ("@ops", agent.ObjectsPerSecond), ("@bps", agent.BytesPerSecond)).ConfigureAwait(false);
+            ("@s", agent.StartedAt.ToUnixTimeMilliseconds()), ("@ops", agent.ObjectsPerSecond), ("@bps", agent.BytesPerSecond),
+            ("@boot", agent.BootId), ("@ps", agent.ProcessStart)).ConfigureAwait(false);
         var lease = (long)leaseDuration.TotalMilliseconds;
         await s.ExecAsync("UPDATE segments SET lease_until = {now} + @l WHERE state = 1 AND owner = @n",
             cancellationToken, ("@l", lease), ("@n", agent.Name)).ConfigureAwait(false);
@@ -30,14 +32,25 @@ public abstract partial class SqlTaskStore
             cancellationToken, ("@n", agentName)).ConfigureAwait(false);
     }, cancellationToken);
 
+    public Task<int> ReleaseSegmentsNotWorkedOnAsync(string agentName, IReadOnlyCollection<long> working, CancellationToken cancellationToken) => WriteAsync(async s =>
+    {
+        // A handful of ids at most (the segments in flight): one parameter each.
+        var args = working.Select((id, i) => ($"@w{i}", (object?)id)).Prepend(("@n", agentName)).ToArray();
+        var except = working.Count == 0 ? "" : $" AND id NOT IN ({string.Join(", ", args.Skip(1).Select(a => a.Item1))})";
+        return await s.ExecAsync($"UPDATE segments SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND owner = @n{except}",
+            cancellationToken, args).ConfigureAwait(false);
+    }, cancellationToken);
+
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(TimeSpan aliveWithin, CancellationToken cancellationToken) => ReadAsync<IReadOnlyList<AgentInfo>>(async s =>
     {
         var agents = await s.QueryAsync("""
-            SELECT name, address, host, pid, started_at, last_heartbeat, stopped, objects_per_second, bytes_per_second, {now}
+            SELECT name, address, host, pid, started_at, last_heartbeat, stopped, objects_per_second, bytes_per_second, {now},
+                boot_id, process_start
             FROM agents
             """, r => (Name: r.GetString(0), Address: DbSession.NullableString(r, 1), Host: DbSession.NullableString(r, 2),
                 Pid: r.IsDBNull(3) ? 0 : DbSession.Int(r, 3), Started: DbSession.Time(r, 4), Last: DbSession.Long(r, 5),
-                Stopped: DbSession.Long(r, 6) != 0, Ops: DbSession.Double(r, 7), Bps: DbSession.Double(r, 8), Now: DbSession.Long(r, 9)),
+                Stopped: DbSession.Long(r, 6) != 0, Ops: DbSession.Double(r, 7), Bps: DbSession.Double(r, 8), Now: DbSession.Long(r, 9),
+                Boot: DbSession.NullableString(r, 10), ProcessStart: DbSession.NullableLong(r, 11)),
             cancellationToken).ConfigureAwait(false);
         // Only live leases count: a dead agent's expired segments are anyone's.
         var segments = await s.QueryAsync("""
@@ -72,6 +85,8 @@ public abstract partial class SqlTaskStore
                 Address = a.Address,
                 HostName = a.Host,
                 ProcessId = a.Pid,
+                ProcessStart = a.ProcessStart,
+                BootId = a.Boot,
                 StartedAt = a.Started,
                 LastHeartbeat = DateTimeOffset.FromUnixTimeMilliseconds(a.Last),
                 IsAlive = alive,

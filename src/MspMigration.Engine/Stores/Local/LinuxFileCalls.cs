@@ -20,7 +20,7 @@ internal static partial class LinuxFileCalls
 
     // statx came with glibc 2.28; an older C library lacks it, and then .NET's calls are used throughout.
     public static readonly bool Available = OperatingSystem.IsLinux() && NativeLibrary.TryLoad(LibC, out var libc)
-        && new[] { "open", "rename", "futimens", "pread", "pwrite", "statx" }.All(name => NativeLibrary.TryGetExport(libc, name, out _));
+        && new[] { "open", "rename", "futimens", "pread", "pwrite", "statx", "fdatasync", "fsync" }.All(name => NativeLibrary.TryGetExport(libc, name, out _));
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
@@ -44,27 +44,56 @@ internal static partial class LinuxFileCalls
     [LibraryImport(LibC, EntryPoint = "pwrite", SetLastError = true)]
     private static partial nint PwriteCall(SafeFileHandle file, ReadOnlySpan<byte> buffer, nuint count, long offset);
 
+    [LibraryImport(LibC, EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FdatasyncCall(SafeFileHandle file);
+
+    [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FsyncCall(SafeFileHandle file);
+
+    /// <summary>Puts a written file's data (and its size) on disk: fdatasync(2).</summary>
+    public static void FlushData(SafeFileHandle file, string path)
+    {
+        while (FdatasyncCall(file) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw Failure(errno, "Flushing", path);
+        }
+    }
+
+    /// <summary>Puts a folder's entries (files renamed into it, folders made in it) on disk: fsync(2) of the folder.</summary>
+    public static void FlushFolder(string path)
+    {
+        using var folder = Open(path, ReadOnly | CloseOnExec);
+        while (FsyncCall(folder) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw Failure(errno, "Flushing the folder", path);
+        }
+    }
+
     // statx(2) rather than fstat(2): its layout is the same on every architecture.
     [LibraryImport(LibC, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatxCall(SafeFileHandle file, string path, int flags, uint mask, Span<byte> buffer);
 
+    [LibraryImport(LibC, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxPathCall(int directory, string path, int flags, uint mask, Span<byte> buffer);
+
     private const int EmptyPath = 0x1000; // AT_EMPTY_PATH: the open file itself
-    private const uint WantTypeSizeTime = 0x1 | 0x200 | 0x40; // STATX_TYPE | STATX_SIZE | STATX_MTIME
-    private const int ModeOffset = 28, SizeOffset = 40, ModifiedOffset = 112; // in struct statx
+    private const int WorkingDirectory = -100; // AT_FDCWD
+    private const uint WantStamp = 0x1 | 0x40 | 0x80 | 0x100 | 0x200; // STATX_TYPE | MTIME | CTIME | INO | SIZE
+    private const int ModeOffset = 28, InodeOffset = 32, SizeOffset = 40, ChangedOffset = 96, ModifiedOffset = 112; // in struct statx
     private const int EINTR = 4;
 
-    /// <summary>Opens a regular file for reading; its size and modification time from the open file.</summary>
-    public static SafeFileHandle OpenRead(string path, out long length, out DateTimeOffset modified)
+    /// <summary>Opens a regular file for reading; the stamp of the version about to be read, from the open file.</summary>
+    public static SafeFileHandle OpenRead(string path, out FileStamp stamp)
     {
         var file = Open(path, ReadOnly | CloseOnExec);
         try
         {
             Span<byte> stat = stackalloc byte[256];
-            if (StatxCall(file, "", EmptyPath, WantTypeSizeTime, stat) != 0) throw Failure(Marshal.GetLastPInvokeError(), "Reading the size of", path);
+            if (StatxCall(file, "", EmptyPath, WantStamp, stat) != 0) throw Failure(Marshal.GetLastPInvokeError(), "Reading the size of", path);
             if ((MemoryMarshal.Read<ushort>(stat[ModeOffset..]) & 0xF000) != 0x8000) throw new IOException($"'{path}' is not a regular file.");
-            length = (long)MemoryMarshal.Read<ulong>(stat[SizeOffset..]);
-            var ticks = MemoryMarshal.Read<long>(stat[ModifiedOffset..]) * TimeSpan.TicksPerSecond + MemoryMarshal.Read<uint>(stat[(ModifiedOffset + 8)..]) / 100;
-            modified = new DateTimeOffset(DateTime.UnixEpoch.Ticks + ticks, TimeSpan.Zero);
+            stamp = ToStamp(stat);
             return file;
         }
         catch
@@ -73,6 +102,25 @@ internal static partial class LinuxFileCalls
             throw;
         }
     }
+
+    /// <summary>The stamp of what the path names now (following links, as the open did); null when nothing is there.</summary>
+    public static FileStamp? Stamp(string path)
+    {
+        Span<byte> stat = stackalloc byte[256];
+        if (StatxPathCall(WorkingDirectory, path, 0, WantStamp, stat) == 0) return ToStamp(stat);
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == ENOENT) return null;
+        throw Failure(errno, "Reading the size of", path);
+    }
+
+    private static FileStamp ToStamp(ReadOnlySpan<byte> stat) => new(
+        (long)MemoryMarshal.Read<ulong>(stat[SizeOffset..]),
+        Nanoseconds(stat[ModifiedOffset..]),
+        Nanoseconds(stat[ChangedOffset..]),
+        MemoryMarshal.Read<ulong>(stat[InodeOffset..]));
+
+    private static long Nanoseconds(ReadOnlySpan<byte> time) =>
+        MemoryMarshal.Read<long>(time) * 1_000_000_000 + MemoryMarshal.Read<uint>(time[8..]);
 
     public static int Read(SafeFileHandle file, Span<byte> buffer, long offset, string path)
     {

@@ -16,6 +16,7 @@ public sealed class LocalObjectStore : IObjectStore
     private string? _cursorLastKey;
     private int _nextShard;
     private readonly bool _libc;
+    private readonly FolderFlusher _folders;
 
     public LocalObjectStore(string root) : this(root, LinuxFileCalls.Available) { }
 
@@ -23,11 +24,20 @@ public sealed class LocalObjectStore : IObjectStore
     internal LocalObjectStore(string root, bool libc)
     {
         _libc = libc && LinuxFileCalls.Available;
+        _folders = new FolderFlusher(_libc ? LinuxFileCalls.FlushFolder : _ => { });
         _root = Path.GetFullPath(root);
         StagingNames.SweepOrphans(Path.Combine(_root, LocalKeyMapper.StagingFolder));
     }
 
     public string Root => _root;
+
+    /// <summary>
+    /// Each object written is on disk when PutAsync returns: its data is flushed before it is
+    /// renamed into place and its folder after (folders in groups, see FolderFlusher), so an
+    /// outcome recorded after it survives a power cut. Off (agent.toml fsync = false) for scratch copies.
+    /// Folder entries are flushed on Linux only: .NET cannot open a folder for fsync elsewhere.
+    /// </summary>
+    public bool Durable { get; init; } = true;
     public string Description => $"local://{_root}";
 
     public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken)
@@ -80,17 +90,18 @@ public sealed class LocalObjectStore : IObjectStore
         try
         {
             // Size and time from the open file, not its path: they describe the bytes about to be read.
+            var what = $"Object '{Printable.Key(key)}' in {Description}";
             if (_libc)
             {
-                var file = LinuxFileCalls.OpenRead(path, out var size, out var modified);
-                return Task.FromResult(new ObjectReader(new LocalReadStream(file, size, path, libc: true), new ObjectInfo(key, size, modified)));
+                var file = LinuxFileCalls.OpenRead(path, out var stamp);
+                return Task.FromResult(new ObjectReader(new LocalReadStream(file, stamp, path, what, libc: true), new ObjectInfo(key, stamp.Size, stamp.Modified)));
             }
             var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             try
             {
-                var length = RandomAccess.GetLength(handle);
-                var info = new ObjectInfo(key, length, File.GetLastWriteTimeUtc(handle));
-                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, length, path, libc: false), info));
+                var before = FileStamp.Of(handle);
+                var info = new ObjectInfo(key, before.Size, before.Modified);
+                return Task.FromResult(new ObjectReader(new LocalReadStream(handle, before, path, what, libc: false), info));
             }
             catch
             {
@@ -151,8 +162,10 @@ public sealed class LocalObjectStore : IObjectStore
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
                 if (lastModified is { } mtime) SetModified(file, temp, mtime, _libc);
+                if (Durable) FlushData(file, temp, _libc);
             }
-            MoveIntoPlace(temp, path, _libc);
+            var madeFolders = MoveIntoPlace(temp, path, _libc);
+            if (Durable) await _folders.FlushAsync(FoldersToFlush(path, madeFolders)).ConfigureAwait(false);
             // No CRC here: the bytes written are the buffer the copier has just hashed as it read them.
             return new PutResult(written, null, null);
         }
@@ -212,16 +225,38 @@ public sealed class LocalObjectStore : IObjectStore
         else File.SetLastWriteTimeUtc(file, time.UtcDateTime);
     }
 
-    private static void MoveIntoPlace(string temp, string path, bool libc)
+    private static void FlushData(Microsoft.Win32.SafeHandles.SafeFileHandle file, string path, bool libc)
+    {
+        if (libc) LinuxFileCalls.FlushData(file, path);
+        else RandomAccess.FlushToDisk(file);
+    }
+
+    /// <summary>Moves the staged file into place; true when folders had to be made for it.</summary>
+    private static bool MoveIntoPlace(string temp, string path, bool libc)
     {
         try
         {
             Move(temp, path, libc);
+            return false;
         }
         catch (IOException e) when (IsMissingFolder(e) && File.Exists(temp))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             Move(temp, path, libc);
+            return true;
+        }
+    }
+
+    /// <summary>The file's folder; and when folders were made for it, every folder up to the root, which now name them.</summary>
+    private IEnumerable<string> FoldersToFlush(string path, bool madeFolders)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        yield return folder;
+        if (!madeFolders) yield break;
+        while (folder.Length > _root.Length && Path.GetDirectoryName(folder) is { } parent)
+        {
+            yield return parent;
+            folder = parent;
         }
     }
 
