@@ -323,6 +323,62 @@ function Stop-S3rver($Server) {
     Remove-Item -Recurse -Force $Server.Directory -ErrorAction SilentlyContinue
 }
 
+function Start-FaultProxy {
+    # Starts tests/infra/fault-proxy.js in front of $Target (an object from Start-S3rver, or a URL)
+    # on a free port; rates are fractions of requests (see the script's header). Returns an object
+    # for Stop-FaultProxy whose Endpoint replaces the server's in a profile.
+    param([Parameter(Mandatory)] $Target, [int] $Seed = 1,
+        [double] $ErrorRate = 0, [double] $ResetRate = 0, [double] $DelayRate = 0, [int] $DelayMs = 2000,
+        [double] $BlackholeRate = 0, [double] $TruncateRate = 0, [double] $StallRate = 0,
+        [Nullable[long]] $CutBytes, [string] $Match)
+    $js = "$script:RepoRoot/tests/infra/fault-proxy.js"
+    $url = if ($Target -is [string]) { $Target } else { $Target.Endpoint }
+    $inv = [Globalization.CultureInfo]::InvariantCulture
+    $argv = @($js, '--target', $url, '--port', '0', '--seed', "$Seed",
+        '--error-rate', $ErrorRate.ToString($inv), '--reset-rate', $ResetRate.ToString($inv),
+        '--delay-rate', $DelayRate.ToString($inv), '--delay-ms', "$DelayMs",
+        '--blackhole-rate', $BlackholeRate.ToString($inv), '--truncate-rate', $TruncateRate.ToString($inv),
+        '--stall-rate', $StallRate.ToString($inv))
+    if ($null -ne $CutBytes) { $argv += @('--cut-bytes', "$CutBytes") }
+    if ($Match) { $argv += @('--match', $Match) }
+    $psi = [Diagnostics.ProcessStartInfo]::new('node')
+    foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $p = [Diagnostics.Process]::Start($psi)
+    $err = $p.StandardError.ReadToEndAsync()
+    # The proxy prints {"port":N} once it listens.
+    $line = $p.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(15000) -or -not $line.Result) {
+        if (-not $p.HasExited) { $p.Kill() }
+        throw "the fault proxy did not start: $($err.Result)"
+    }
+    $null = $p.StandardOutput.ReadToEndAsync()
+    $port = ($line.Result | ConvertFrom-Json).port
+    [pscustomobject]@{
+        Process = $p; Port = $port; Target = $url
+        Endpoint = "http://127.0.0.1:$port"
+    }
+}
+
+function Get-FaultProxyStats([Parameter(Mandatory)] $Proxy) {
+    # The proxy's counters: requests, faults by kind, byMethod, byOperation, and keys."bucket/key".Operation.{requests,upstream,ok,faults}.
+    Invoke-RestMethod -Uri "$($Proxy.Endpoint)/__proxy/stats"
+}
+
+function Set-FaultProxy {
+    # Changes a running proxy's rates (errorRate, resetRate, delayRate, delayMs, blackholeRate,
+    # truncateRate, stallRate, cutBytes, match, seed); -ResetStats zeroes its counters.
+    param([Parameter(Mandatory)] $Proxy, [hashtable] $Settings = @{}, [switch] $ResetStats)
+    if ($Settings.Count) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/config" -Body ($Settings | ConvertTo-Json -Compress) }
+    if ($ResetStats) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/reset" }
+}
+
+function Stop-FaultProxy($Proxy) {
+    if (-not $Proxy) { return }
+    if (-not $Proxy.Process.HasExited) { $Proxy.Process.Kill(); $Proxy.Process.WaitForExit(5000) | Out-Null }
+}
+
 function Invoke-Rclone {
     # rclone against s3rver, configured by environment only; AWS_CA_BUNDLE breaks it.
     param([Parameter(Mandatory)][string[]] $Arguments)

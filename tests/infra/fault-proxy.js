@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+// A fault-injecting HTTP proxy for tests: put it between a client and an S3-compatible server
+// (s3rver) and it forwards every request, except a chosen fraction that it answers 503 SlowDown,
+// resets mid-body, delays, never answers, cuts short or stalls. Real sockets, real resets.
+//
+//   node fault-proxy.js --target http://127.0.0.1:4568 [--port 0] [--seed 1]
+//        [--error-rate R] [--reset-rate R] [--delay-rate R] [--delay-ms 2000]
+//        [--blackhole-rate R] [--truncate-rate R] [--stall-rate R]
+//        [--cut-bytes N] [--match REGEX] [--port-file PATH] [--stats-file PATH]
+//
+// Faults (each rate a fraction of matching requests, 0..1; they add up to at most 1):
+//   error     503 SlowDown with an S3 XML error body (the request body is read first).
+//   reset     TCP reset (RST) after some bytes of the request body (half of requests with a
+//             body) or of the response body; before the response headers when there is no body.
+//   delay     the response waits --delay-ms before it is forwarded.
+//   blackhole the request is read and never forwarded nor answered; the socket stays open.
+//   truncate  the response announces its full Content-Length, sends part of it, then closes (FIN).
+//   stall     the request is forwarded, then the response stops after some bytes of its body (or
+//             before its headers when it has none) and the socket stays open.
+// --cut-bytes N puts every reset/truncate/stall cut after N bytes of the body (default: a random
+// point inside it). --match REGEX limits faults to requests whose "<Operation> <bucket>/<key>"
+// matches, e.g. '^HeadObject ' or '^GetObject bkt/big'. Which request gets which fault is
+// decided by the seed and the request itself (operation, bucket, key, part number, and how many
+// times that request was seen), so a run is reproducible whatever the interleaving.
+//
+// Control (on the proxy's own port, never forwarded):
+//   GET  /__proxy/stats   counters as JSON: totals, faults by kind, requests by method and by
+//                         operation, and per "bucket/key" the count of each operation with how
+//                         many reached the server and how many it answered 2xx.
+//   POST /__proxy/reset   zeroes the counters.
+//   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
+//                         blackholeRate, truncateRate, stallRate, cutBytes, match, seed.
+// The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
+'use strict';
+const http = require('http');
+const crypto = require('crypto');
+const fs = require('fs');
+
+const FAULTS = ['blackhole', 'error', 'reset', 'truncate', 'stall', 'delay'];
+
+function parseArgs(argv) {
+  const o = { listen: '127.0.0.1', port: 0, seed: 1, delayMs: 2000, cutBytes: null, match: null };
+  for (const f of FAULTS) o[f + 'Rate'] = 0;
+  const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) die(`unexpected argument '${a}'`);
+    const name = camel(a.slice(2));
+    const value = argv[++i];
+    if (value === undefined) die(`${a} needs a value`);
+    if (!(name in o) && !['target', 'portFile', 'statsFile'].includes(name)) die(`unknown option ${a}`);
+    o[name] = value;
+  }
+  if (!o.target) die('--target http://host:port is required');
+  return normalize(o);
+}
+
+function normalize(o) {
+  for (const k of Object.keys(o)) {
+    if (k.endsWith('Rate')) {
+      const r = Number(o[k]);
+      if (!(r >= 0 && r <= 1)) die(`${k} must be from 0 to 1, not '${o[k]}'`);
+      o[k] = r;
+    }
+  }
+  for (const k of ['port', 'seed', 'delayMs']) o[k] = Number(o[k]);
+  o.cutBytes = o.cutBytes === null || o.cutBytes === '' ? null : Number(o.cutBytes);
+  o.matchRe = o.match ? new RegExp(o.match) : null;
+  const total = FAULTS.reduce((s, f) => s + o[f + 'Rate'], 0);
+  if (total > 1 + 1e-9) die(`the fault rates add up to ${total}, more than 1`);
+  return o;
+}
+
+function die(msg) { process.stderr.write(`fault-proxy: ${msg}\n`); process.exit(2); }
+
+const opts = parseArgs(process.argv.slice(2));
+const target = new URL(opts.target);
+const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+// ---- counters ----
+let stats;
+function resetStats() {
+  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {} };
+  for (const f of FAULTS) stats.faults[f] = 0;
+}
+resetStats();
+function bump(obj, k, n = 1) { obj[k] = (obj[k] || 0) + n; }
+function keyStats(id, op) {
+  const k = stats.keys[id] || (stats.keys[id] = {});
+  return k[op] || (k[op] = { requests: 0, upstream: 0, ok: 0, faults: 0 });
+}
+
+// ---- what a request is ----
+function describe(req) {
+  const url = new URL(req.url, 'http://x');
+  const q = url.searchParams;
+  let path = url.pathname.replace(/^\//, '');
+  try { path = decodeURIComponent(path); } catch { /* counted under its encoded name */ }
+  // Virtual-hosted style: the bucket is the first label of a host that is not an address.
+  const host = (req.headers.host || '').replace(/:\d+$/, '');
+  let bucket, key;
+  if (host && !/^[\d.]+$/.test(host) && host !== 'localhost' && host.split('.').length > 3) {
+    bucket = host.split('.')[0]; key = path;
+  } else {
+    const i = path.indexOf('/');
+    bucket = i < 0 ? path : path.slice(0, i); key = i < 0 ? '' : path.slice(i + 1);
+  }
+  const m = req.method;
+  let op;
+  if (m === 'HEAD') op = key ? 'HeadObject' : 'HeadBucket';
+  else if (m === 'GET') op = q.has('uploads') ? 'ListMultipartUploads' : q.has('uploadId') ? 'ListParts' : key ? 'GetObject' : 'ListObjects';
+  else if (m === 'PUT') op = q.has('partNumber') ? 'UploadPart' : req.headers['x-amz-copy-source'] ? 'CopyObject' : key ? 'PutObject' : 'CreateBucket';
+  else if (m === 'POST') op = q.has('uploads') ? 'CreateMultipartUpload' : q.has('uploadId') ? 'CompleteMultipartUpload' : q.has('delete') ? 'DeleteObjects' : 'Post';
+  else if (m === 'DELETE') op = q.has('uploadId') ? 'AbortMultipartUpload' : key ? 'DeleteObject' : 'DeleteBucket';
+  else op = m;
+  const part = q.get('partNumber') || '';
+  const list = q.get('start-after') || q.get('continuation-token') || q.get('marker') || '';
+  return { op, bucket, key, id: key ? `${bucket}/${key}` : bucket, identity: `${op} ${bucket}/${key} ${part} ${list}` };
+}
+
+// The nth occurrence of the same request draws the same numbers in every run with this seed.
+const seen = new Map();
+function draws(identity) {
+  const n = (seen.get(identity) || 0) + 1;
+  seen.set(identity, n);
+  const h = crypto.createHash('sha256').update(`${opts.seed}\0${identity}\0${n}`).digest();
+  return [0, 4, 8, 12].map((i) => h.readUInt32BE(i) / 0x100000000);
+}
+
+function chooseFault(d, u) {
+  if (opts.matchRe && !opts.matchRe.test(`${d.op} ${d.id}`)) return null;
+  let acc = 0;
+  for (const f of FAULTS) { acc += opts[f + 'Rate']; if (u < acc) return f; }
+  return null;
+}
+
+function cutPoint(length, u) {
+  if (opts.cutBytes !== null) return Math.min(opts.cutBytes, Math.max(length - 1, 0));
+  return Math.floor(u * length);
+}
+
+// ---- control endpoints ----
+function control(req, res) {
+  const send = (code, body) => { res.writeHead(code, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+  if (req.method === 'GET' && req.url === '/__proxy/stats') return send(200, stats);
+  if (req.method === 'POST' && req.url === '/__proxy/reset') { resetStats(); seen.clear(); return send(200, { reset: true }); }
+  if (req.method === 'POST' && req.url === '/__proxy/config') {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      try {
+        const change = JSON.parse(body || '{}');
+        const next = { ...opts, ...change };
+        Object.assign(opts, normalizeSafe(next));
+        send(200, publicOptions());
+      } catch (e) { send(400, { error: e.message }); }
+    });
+    return;
+  }
+  send(404, { error: 'unknown control path' });
+}
+function normalizeSafe(o) {
+  for (const k of Object.keys(o)) if (k.endsWith('Rate') && !(Number(o[k]) >= 0 && Number(o[k]) <= 1)) throw new Error(`${k} must be from 0 to 1`);
+  const total = FAULTS.reduce((s, f) => s + Number(o[f + 'Rate']), 0);
+  if (total > 1 + 1e-9) throw new Error(`the fault rates add up to ${total}, more than 1`);
+  return normalize(o);
+}
+function publicOptions() {
+  const o = { target: opts.target, seed: opts.seed, delayMs: opts.delayMs, cutBytes: opts.cutBytes, match: opts.match };
+  for (const f of FAULTS) o[f + 'Rate'] = opts[f + 'Rate'];
+  return o;
+}
+
+// ---- proxying ----
+const held = new Set(); // sockets of black-holed and stalled requests, kept open on purpose
+
+function hold(socket) { held.add(socket); socket.on('close', () => held.delete(socket)); }
+
+function rst(socket) { if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy(); else socket.destroy(); }
+
+function slowDown(res, d) {
+  const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>' +
+    '<Message>Please reduce your request rate.</Message>' +
+    `<Resource>/${escapeXml(d.id)}</Resource><RequestId>${crypto.randomBytes(8).toString('hex')}</RequestId></Error>`;
+  res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': 'fault-proxy' });
+  res.end(body);
+}
+function escapeXml(s) { return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`); }
+
+function handle(req, res, expectContinue) {
+  if (req.url.startsWith('/__proxy/')) return control(req, res);
+  const d = describe(req);
+  const [u, where, cut] = draws(d.identity);
+  const fault = chooseFault(d, u);
+  const ks = keyStats(d.id, d.op);
+  stats.requests++; bump(stats.byMethod, req.method); bump(stats.byOperation, d.op); ks.requests++;
+  if (fault) { stats.faults[fault]++; ks.faults++; }
+
+  if (fault === 'error') { slowDown(res, d); req.resume(); return; }
+  if (fault === 'blackhole') { hold(req.socket); req.resume(); return; }
+  if (expectContinue) res.writeContinue();
+
+  const headers = { ...req.headers };
+  for (const h of ['connection', 'keep-alive', 'proxy-connection', 'expect', 'transfer-encoding']) delete headers[h];
+  const up = http.request({ host: target.hostname, port: target.port || 80, method: req.method, path: req.url, headers, agent: upstreamAgent });
+  let finished = false;
+  up.on('error', () => { if (!finished) { finished = true; rst(req.socket); } });
+  req.on('aborted', () => up.destroy());
+  req.socket.on('close', () => up.destroy());
+
+  // Request body: forwarded as it comes; a reset on the way up cuts it after some bytes.
+  const reqLength = Number(req.headers['content-length'] || 0);
+  const resetUp = fault === 'reset' && reqLength > 0 && where < 0.5;
+  if (resetUp) {
+    const at = cutPoint(reqLength, cut);
+    let sent = 0;
+    req.on('data', (chunk) => {
+      if (finished) return;
+      if (sent + chunk.length > at) {
+        up.write(chunk.subarray(0, at - sent));
+        finished = true; up.destroy(); rst(req.socket); return;
+      }
+      sent += chunk.length; up.write(chunk);
+    });
+    return;
+  }
+  req.pipe(up);
+  ks.upstream++;
+
+  up.on('response', (ur) => {
+    if (ur.statusCode >= 200 && ur.statusCode < 300) ks.ok++;
+    const respond = () => relay(req, res, ur, fault, cut, () => { finished = true; });
+    if (fault === 'delay') setTimeout(respond, opts.delayMs); else respond();
+  });
+}
+
+function relay(req, res, ur, fault, cut, done) {
+  const socket = req.socket;
+  const bodyLength = req.method === 'HEAD' || ur.statusCode === 204 || ur.statusCode === 304 ? 0 : Number(ur.headers['content-length'] || 0);
+  if (fault === 'reset' || fault === 'truncate' || fault === 'stall') {
+    if (bodyLength === 0) {
+      // Nothing to cut: the fault strikes before the headers.
+      done(); ur.resume();
+      if (fault === 'reset') rst(socket); else if (fault === 'truncate') socket.destroy(); else hold(socket);
+      return;
+    }
+    const at = cutPoint(bodyLength, cut);
+    res.writeHead(ur.statusCode, ur.rawHeaders);
+    res.flushHeaders();
+    let sent = 0, cutDone = false;
+    ur.on('data', (chunk) => {
+      if (cutDone) return;
+      if (sent + chunk.length <= at) { sent += chunk.length; res.write(chunk); return; }
+      cutDone = true; done();
+      const head = chunk.subarray(0, at - sent);
+      const strike = () => {
+        ur.destroy();
+        if (fault === 'reset') rst(socket); else if (fault === 'truncate') socket.end(); else hold(socket);
+      };
+      if (head.length) res.write(head, strike); else strike();
+    });
+    ur.on('end', () => { if (!cutDone) { done(); res.end(); } });
+    return;
+  }
+  res.writeHead(ur.statusCode, ur.rawHeaders);
+  ur.pipe(res);
+  ur.on('end', done);
+}
+
+const server = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 0 }, (req, res) => handle(req, res, false));
+server.on('checkContinue', (req, res) => handle(req, res, true));
+server.on('clientError', (err, socket) => socket.destroy());
+server.listen(opts.port, opts.listen, () => {
+  const port = server.address().port;
+  if (opts.portFile) fs.writeFileSync(opts.portFile, String(port));
+  process.stdout.write(JSON.stringify({ port }) + '\n');
+});
+
+function writeStatsFile() { if (opts.statsFile) fs.writeFileSync(opts.statsFile, JSON.stringify(stats)); }
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { writeStatsFile(); process.exit(0); });
