@@ -6,7 +6,7 @@
 //   node fault-proxy.js --target http://127.0.0.1:4568 [--port 0] [--seed 1]
 //        [--error-rate R] [--reset-rate R] [--delay-rate R] [--delay-ms 2000]
 //        [--blackhole-rate R] [--truncate-rate R] [--stall-rate R]
-//        [--cut-bytes N] [--match REGEX] [--port-file PATH] [--stats-file PATH]
+//        [--cut-bytes N] [--match REGEX] [--fault-limit N] [--port-file PATH] [--stats-file PATH]
 //
 // Faults (each rate a fraction of matching requests, 0..1; they add up to at most 1):
 //   error     503 SlowDown with an S3 XML error body (the request body is read first).
@@ -19,7 +19,8 @@
 //             before its headers when it has none) and the socket stays open.
 // --cut-bytes N puts every reset/truncate/stall cut after N bytes of the body (default: a random
 // point inside it). --match REGEX limits faults to requests whose "<Operation> <bucket>/<key>"
-// matches, e.g. '^HeadObject ' or '^GetObject bkt/big'. Which request gets which fault is
+// matches, e.g. '^HeadObject ' or '^GetObject bkt/big'. --fault-limit N stops injecting after N
+// faults (e.g. only the first HEAD is black-holed, its retry goes through). Which request gets which fault is
 // decided by the seed and the request itself (operation, bucket, key, part number, and how many
 // times that request was seen), so a run is reproducible whatever the interleaving.
 //
@@ -29,7 +30,7 @@
 //                         many reached the server and how many it answered 2xx.
 //   POST /__proxy/reset   zeroes the counters.
 //   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
-//                         blackholeRate, truncateRate, stallRate, cutBytes, match, seed.
+//                         blackholeRate, truncateRate, stallRate, cutBytes, match, faultLimit, seed.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
 'use strict';
 const http = require('http');
@@ -39,7 +40,7 @@ const fs = require('fs');
 const FAULTS = ['blackhole', 'error', 'reset', 'truncate', 'stall', 'delay'];
 
 function parseArgs(argv) {
-  const o = { listen: '127.0.0.1', port: 0, seed: 1, delayMs: 2000, cutBytes: null, match: null };
+  const o = { listen: '127.0.0.1', port: 0, seed: 1, delayMs: 2000, cutBytes: null, match: null, faultLimit: null };
   for (const f of FAULTS) o[f + 'Rate'] = 0;
   const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
   for (let i = 0; i < argv.length; i++) {
@@ -65,6 +66,7 @@ function normalize(o) {
   }
   for (const k of ['port', 'seed', 'delayMs']) o[k] = Number(o[k]);
   o.cutBytes = o.cutBytes === null || o.cutBytes === '' ? null : Number(o.cutBytes);
+  o.faultLimit = o.faultLimit === null || o.faultLimit === '' ? null : Number(o.faultLimit);
   o.matchRe = o.match ? new RegExp(o.match) : null;
   const total = FAULTS.reduce((s, f) => s + o[f + 'Rate'], 0);
   if (total > 1 + 1e-9) die(`the fault rates add up to ${total}, more than 1`);
@@ -127,8 +129,11 @@ function draws(identity) {
   return [0, 4, 8, 12].map((i) => h.readUInt32BE(i) / 0x100000000);
 }
 
+function totalFaults() { return FAULTS.reduce((s, f) => s + stats.faults[f], 0); }
+
 function chooseFault(d, u) {
   if (opts.matchRe && !opts.matchRe.test(`${d.op} ${d.id}`)) return null;
+  if (opts.faultLimit !== null && totalFaults() >= opts.faultLimit) return null;
   let acc = 0;
   for (const f of FAULTS) { acc += opts[f + 'Rate']; if (u < acc) return f; }
   return null;
@@ -166,7 +171,7 @@ function normalizeSafe(o) {
   return normalize(o);
 }
 function publicOptions() {
-  const o = { target: opts.target, seed: opts.seed, delayMs: opts.delayMs, cutBytes: opts.cutBytes, match: opts.match };
+  const o = { target: opts.target, seed: opts.seed, delayMs: opts.delayMs, cutBytes: opts.cutBytes, match: opts.match, faultLimit: opts.faultLimit };
   for (const f of FAULTS) o[f + 'Rate'] = opts[f + 'Rate'];
   return o;
 }
