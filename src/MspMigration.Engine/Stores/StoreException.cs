@@ -8,6 +8,11 @@ public enum StoreErrorKind
     InvalidKey,
     /// <summary>Worth retrying: throttling, 5xx, timeouts, connection resets.</summary>
     Transient,
+    /// <summary>
+    /// The object changed while it was being read (a later read pinned to the first one's version
+    /// was refused): worth retrying from the start, which copies the new version whole.
+    /// </summary>
+    SourceChanged,
     IntegrityMismatch,
     Other,
 }

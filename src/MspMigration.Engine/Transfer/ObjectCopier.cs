@@ -107,7 +107,7 @@ public sealed class ObjectCopier
 
     internal static bool IsTransient(Exception e) => e switch
     {
-        StoreException s => s.Kind is StoreErrorKind.Transient or StoreErrorKind.IntegrityMismatch,
+        StoreException s => s.Kind is StoreErrorKind.Transient or StoreErrorKind.IntegrityMismatch or StoreErrorKind.SourceChanged,
         IOException or TimeoutException or System.Net.Http.HttpRequestException or TaskCanceledException => true,
         _ => false,
     };
