@@ -12,6 +12,7 @@ BeforeAll {
     $script:Dst = Start-S3rver -Bucket dst-bucket
     # Faults only where a test asks for them (Set-FaultProxy).
     $script:Proxy = Start-FaultProxy -Target $Src
+    $script:DstProxy = Start-FaultProxy -Target $Dst
 
     function New-S3Workspace([int] $Concurrency = 8, [hashtable] $AgentSettings = @{}) {
         $ws = New-TestWorkspace -Concurrency $Concurrency -AgentSettings $AgentSettings
@@ -37,6 +38,14 @@ endpoint = "$($Dst.Endpoint)"
 force_path_style = true
 access_key_id = "S3RVER"
 secret_access_key = "S3RVER"
+
+[profiles.dst-proxy]
+type = "s3"
+endpoint = "$($DstProxy.Endpoint)"
+force_path_style = true
+access_key_id = "S3RVER"
+secret_access_key = "S3RVER"
+max_attempts = 2
 "@
         if (-not $IsWindows) { [IO.File]::SetUnixFileMode($ws.Config, [IO.UnixFileMode]'UserRead, UserWrite') }
         $ws
@@ -63,6 +72,7 @@ secret_access_key = "S3RVER"
 
 AfterAll {
     Stop-FaultProxy $Proxy
+    Stop-FaultProxy $DstProxy
     Stop-S3rver $Src
     Stop-S3rver $Dst
 }
@@ -209,5 +219,52 @@ Get-MigrationStatus mid | ConvertTo-Json -Compress -EnumsAsStrings
         $got = Get-S3Body -Server $Dst -Bucket dst-bucket -Key 'mid/obj.bin'
         [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($got)) |
             Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($v2)))
+    }
+}
+
+Describe 'Multipart uploads through failing parts' -Tag S3 -Skip:(-not $HasS3rver) {
+    BeforeAll {
+        $ws = New-S3Workspace -AgentSettings @{ max_attempts = 2 }
+        New-Item -ItemType Directory "$($ws.Source)/mp" | Out-Null
+        [IO.File]::WriteAllBytes("$($ws.Source)/mp/40MiB.bin", (New-Bytes 40MB 5))
+        New-Item -ItemType Directory "$($ws.Source)/doomed" | Out-Null
+        [IO.File]::WriteAllBytes("$($ws.Source)/doomed/40MiB.bin", (New-Bytes 40MB 6))
+
+        # One part of the first object fails once (503); every part of the second always fails.
+        Set-FaultProxy -Proxy $DstProxy -ResetStats -Settings @{ errorRate = 1; faultLimit = 1; match = '^UploadPart dst-bucket/mp/' }
+        $one = Invoke-Pwsh -Workspace $ws -Name mp -TimeoutSeconds 300 -Script @'
+New-MigrationTask -Name mp -Source ./src/mp -Destination s3://dst-bucket/mp/ -DestinationProfile dst-proxy | Out-Null
+$null = Start-MigrationAgent -ExitWhenIdle -TaskName mp
+Get-MigrationStatus mp | ConvertTo-Json -Compress -EnumsAsStrings
+'@
+        $mpStatus = Get-JsonLines $one.Output | Select-Object -Last 1
+        $mp = (Get-FaultProxyStats $DstProxy).keys.'dst-bucket/mp/40MiB.bin'
+
+        Set-FaultProxy -Proxy $DstProxy -ResetStats -Settings @{ errorRate = 1; faultLimit = $null; match = '^UploadPart dst-bucket/doomed/' }
+        $two = Invoke-Pwsh -Workspace $ws -Name doomed -TimeoutSeconds 300 -Script @'
+New-MigrationTask -Name doomed -Source ./src/doomed -Destination s3://dst-bucket/doomed/ -DestinationProfile dst-proxy | Out-Null
+$null = Start-MigrationAgent -ExitWhenIdle -TaskName doomed -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+Get-MigrationTask doomed | Export-FailedObjects | ConvertTo-Json -Compress
+'@
+        $doomedFailed = Get-JsonLines $two.Output
+        $doomed = (Get-FaultProxyStats $DstProxy).keys.'dst-bucket/doomed/40MiB.bin'
+    }
+    AfterAll { Remove-TestWorkspace $ws }
+
+    It 'sends again only the part that failed, in the same upload' {
+        $one.ExitCode | Should -Be 0 -Because $one.Error
+        $mpStatus.Succeeded | Should -Be 1
+        $mp.CreateMultipartUpload.requests | Should -Be 1
+        $mp.UploadPart.faults | Should -Be 1
+        $mp.UploadPart.requests | Should -Be 6 # five 8 MiB parts, one of them twice
+        $mp.PSObject.Properties['AbortMultipartUpload'] | Should -BeNullOrEmpty
+    }
+
+    It 'aborts the upload of every attempt of an object it gives up on' {
+        $doomedFailed.Key | Should -Be '40MiB.bin'
+        $doomedFailed.Error | Should -Match 'gave up after 2 attempts'
+        $doomed.CreateMultipartUpload.requests | Should -Be 2
+        $doomed.AbortMultipartUpload.requests | Should -Be 2
+        Get-S3ObjectHeaders -Server $Dst -Bucket dst-bucket -Key 'doomed/40MiB.bin' | Should -BeNullOrEmpty
     }
 }
