@@ -177,11 +177,11 @@ Describe 'An S3 object overwritten between a break in its body and the resumed r
         $v1 = New-Bytes 4MB 21
         $v2 = New-Bytes 3MB 22
         Add-S3Object -Server $Src -Bucket src-bucket -Key 'mid/obj.bin' -Body $v1
-        # The first GET's body ends (FIN) after 2 MiB; the agent drains it at 4 Mbit/s, and the
-        # object is overwritten meanwhile, before the rest is asked for.
+        # The first GET's body ends (FIN) after 2 MiB; the agent drains it at 2 Mbit/s (8 s), and
+        # the object is overwritten meanwhile, before the rest is asked for.
         Set-FaultProxy -Proxy $Proxy -ResetStats -Settings @{ resetRate = 0; truncateRate = 1; cutBytes = 2MB; faultLimit = 1; match = '^GetObject src-bucket/mid/' }
         $null = Invoke-Pwsh -Workspace $ws -Name create -Script @'
-New-MigrationTask -Name mid -Source s3://src-bucket/mid/ -SourceProfile src-proxy -Destination s3://dst-bucket/mid/ -DestinationProfile dst -BandwidthLimit 4Mbit | Out-Null
+New-MigrationTask -Name mid -Source s3://src-bucket/mid/ -SourceProfile src-proxy -Destination s3://dst-bucket/mid/ -DestinationProfile dst -BandwidthLimit 2Mbit | Out-Null
 '@
         $agent = Start-PwshProcess -Workspace $ws -Name first -Script @'
 $null = Start-MigrationAgent -ExitWhenIdle -TaskName mid -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
@@ -192,6 +192,7 @@ Get-MigrationTask mid | Export-FailedObjects | ConvertTo-Json -Compress
             $k -and $k.PSObject.Properties['GetObject'] -and $k.GetObject.requests -ge 1
         }
         Add-S3Object -Server $Src -Bucket src-bucket -Key 'mid/obj.bin' -Body $v2
+        if ((Get-FaultProxyStats $Proxy).keys.'src-bucket/mid/obj.bin'.GetObject.requests -gt 1) { throw 'the object was overwritten only after the read resumed' }
         $first = Wait-PwshProcess -Process $agent -TimeoutSeconds 120
         $failed = Get-JsonLines $first.Output
         $afterFirst = Get-S3ObjectHeaders -Server $Dst -Bucket dst-bucket -Key 'mid/obj.bin'
