@@ -363,7 +363,7 @@ function Start-FaultProxy {
 }
 
 function Get-FaultProxyStats([Parameter(Mandatory)] $Proxy) {
-    # The proxy's counters: requests, faults by kind, byMethod, byOperation, and keys."bucket/key".Operation.{requests,upstream,ok,faults}.
+    # The proxy's counters: requests, faults by kind, byMethod, byOperation, and keys."bucket/key".Operation.{requests,upstream,ok,faults,bytes}.
     Invoke-RestMethod -Uri "$($Proxy.Endpoint)/__proxy/stats"
 }
 

@@ -27,7 +27,8 @@
 // Control (on the proxy's own port, never forwarded):
 //   GET  /__proxy/stats   counters as JSON: totals, faults by kind, requests by method and by
 //                         operation, and per "bucket/key" the count of each operation with how
-//                         many reached the server and how many it answered 2xx.
+//                         many reached the server, how many it answered 2xx, and `bytes`: the
+//                         response body bytes passed on to the client (a cut body counts its part).
 //   POST /__proxy/reset   zeroes the counters.
 //   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
 //                         blackholeRate, truncateRate, stallRate, cutBytes, match, faultLimit, seed.
@@ -89,7 +90,7 @@ resetStats();
 function bump(obj, k, n = 1) { obj[k] = (obj[k] || 0) + n; }
 function keyStats(id, op) {
   const k = stats.keys[id] || (stats.keys[id] = {});
-  return k[op] || (k[op] = { requests: 0, upstream: 0, ok: 0, faults: 0 });
+  return k[op] || (k[op] = { requests: 0, upstream: 0, ok: 0, faults: 0, bytes: 0 });
 }
 
 // ---- what a request is ----
@@ -234,12 +235,12 @@ function handle(req, res, expectContinue) {
 
   up.on('response', (ur) => {
     if (ur.statusCode >= 200 && ur.statusCode < 300) ks.ok++;
-    const respond = () => relay(req, res, ur, fault, cut, () => { finished = true; });
+    const respond = () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
     if (fault === 'delay') setTimeout(respond, opts.delayMs); else respond();
   });
 }
 
-function relay(req, res, ur, fault, cut, done) {
+function relay(req, res, ur, fault, cut, ks, done) {
   const socket = req.socket;
   const bodyLength = req.method === 'HEAD' || ur.statusCode === 204 || ur.statusCode === 304 ? 0 : Number(ur.headers['content-length'] || 0);
   if (fault === 'reset' || fault === 'truncate' || fault === 'stall') {
@@ -255,9 +256,10 @@ function relay(req, res, ur, fault, cut, done) {
     let sent = 0, cutDone = false;
     ur.on('data', (chunk) => {
       if (cutDone) return;
-      if (sent + chunk.length <= at) { sent += chunk.length; res.write(chunk); return; }
+      if (sent + chunk.length <= at) { sent += chunk.length; ks.bytes += chunk.length; res.write(chunk); return; }
       cutDone = true; done();
       const head = chunk.subarray(0, at - sent);
+      ks.bytes += head.length;
       const strike = () => {
         ur.destroy();
         if (fault === 'reset') rst(socket); else if (fault === 'truncate') socket.end(); else hold(socket);
@@ -268,6 +270,7 @@ function relay(req, res, ur, fault, cut, done) {
     return;
   }
   res.writeHead(ur.statusCode, ur.rawHeaders);
+  ur.on('data', (chunk) => { ks.bytes += chunk.length; });
   ur.pipe(res);
   ur.on('end', done);
 }

@@ -9,7 +9,11 @@ public enum StoreErrorKind
     /// <summary>Worth retrying: throttling, 5xx, timeouts, connection resets.</summary>
     Transient,
     IntegrityMismatch,
-    /// <summary>The source object changed while it was read: the bytes may mix two versions. Retried.</summary>
+    /// <summary>
+    /// The source object changed while it was read (a local file's identity or times moved, or a
+    /// read pinned to the first response's ETag was refused): the bytes may mix two versions.
+    /// Retried from the start, which copies the new version whole.
+    /// </summary>
     SourceChanged,
     Other,
 }

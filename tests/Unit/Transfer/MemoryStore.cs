@@ -9,6 +9,7 @@ internal sealed class MemoryStore : IObjectStore
 {
     public ConcurrentDictionary<string, byte[]> Objects { get; } = new();
     public ConcurrentDictionary<string, ulong> ReportedCrc { get; } = new();
+    public ConcurrentDictionary<string, string> ETags { get; } = new();
     public Queue<Exception> ReadFaults { get; } = new();
     public Func<byte[], byte[]>? CorruptOnWrite { get; set; }
     public int Reads;
@@ -60,5 +61,5 @@ internal sealed class MemoryStore : IObjectStore
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private ObjectInfo Info(string key) =>
-        new(key, Objects[key].Length, DateTimeOffset.UnixEpoch, null, ReportedCrc.TryGetValue(key, out var c) ? c : null);
+        new(key, Objects[key].Length, DateTimeOffset.UnixEpoch, ETags.GetValueOrDefault(key), ReportedCrc.TryGetValue(key, out var c) ? c : null);
 }

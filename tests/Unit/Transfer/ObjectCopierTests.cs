@@ -57,6 +57,40 @@ public class ObjectCopierTests
     }
 
     [Fact]
+    public async Task Starts_again_after_a_changed_source_and_names_the_change_when_it_gives_up()
+    {
+        var source = new MemoryStore();
+        source.Objects["k"] = [9];
+        source.ReadFaults.Enqueue(new StoreException(StoreErrorKind.SourceChanged, "the source object changed while it was being copied"));
+        var retried = await Copier(source, new MemoryStore()).CopyAsync(Item(source, "k"), CancellationToken.None);
+        Assert.Equal(ObjectOutcome.Succeeded, retried.Outcome);
+        Assert.Equal(2, retried.Attempts);
+
+        for (var i = 0; i < 2; i++) source.ReadFaults.Enqueue(new StoreException(StoreErrorKind.SourceChanged, "the source object changed while it was being copied"));
+        var failed = await Copier(source, new MemoryStore(), attempts: 2).CopyAsync(Item(source, "k"), CancellationToken.None);
+        Assert.Equal(ObjectOutcome.Failed, failed.Outcome);
+        Assert.Contains("gave up after 2 attempts", failed.Error);
+        Assert.Contains("changed while it was being copied", failed.Error);
+    }
+
+    [Fact]
+    public async Task Copies_the_version_read_when_it_is_not_the_one_listed_and_says_so()
+    {
+        // Listed as version v1 with its CRC; overwritten (same size) before the copy read it.
+        var source = new MemoryStore();
+        byte[] v1 = [1, 2, 3], v2 = [7, 8, 9];
+        source.Objects["k"] = v2;
+        source.ETags["k"] = "\"v2\"";
+        var listed = new PendingObject(1, 1, "k", v1.Length, DateTimeOffset.UnixEpoch, "\"v1\"", Crc64Xz.Compute(v1));
+        var destination = new MemoryStore();
+        var outcome = await Copier(source, destination).CopyAsync(listed, CancellationToken.None);
+        Assert.Equal(ObjectOutcome.Succeeded, outcome.Outcome);
+        Assert.Equal(v2, destination.Objects["k"]);
+        Assert.Equal("\"v2\"", outcome.Copied?.ETag);
+        Assert.Equal(Crc64Xz.Compute(v2), outcome.Crc64);
+    }
+
+    [Fact]
     public async Task Persistent_failures_fail_at_once_with_the_reason()
     {
         var source = new MemoryStore();

@@ -48,6 +48,9 @@ public static class S3ErrorMapper
                     return new(StoreErrorKind.NotFound, Message(operation, where, $"not found ({detail})"), e);
                 if (status == HttpStatusCode.Forbidden || code is "AccessDenied")
                     return new(StoreErrorKind.AccessDenied, Message(operation, where, $"access denied ({detail}); check the permissions of the credential profile on this bucket"), e);
+                // Only reads pinned with If-Match to the version a copy began with ask for this.
+                if (status == HttpStatusCode.PreconditionFailed || code is "PreconditionFailed")
+                    return new(StoreErrorKind.SourceChanged, Message(operation, where, $"the source object changed while it was being copied ({detail})"), e);
                 if (code is "InvalidDigest" or "BadDigest")
                     return new(StoreErrorKind.IntegrityMismatch, Message(operation, where, $"the service found the body damaged in transit ({detail})"), e);
                 if (TransientCodes.Contains(code) || (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
@@ -70,6 +73,17 @@ public static class S3ErrorMapper
                 return new(StoreErrorKind.Other, Message(operation, where, $"{e.GetType().Name}: {Redacted(e.Message)}"), e);
         }
     }
+
+    /// <summary>
+    /// Whether a body that failed this way while streaming is worth continuing from the byte reached:
+    /// broken connections and time-outs are; a changed source, a damaged body or a refusal are not.
+    /// </summary>
+    public static bool IsResumable(Exception e) => e switch
+    {
+        StoreException s => s.Kind == StoreErrorKind.Transient,
+        AmazonServiceException or AmazonClientException => IsNetwork(e),
+        _ => IsNetwork(e) || e is OperationCanceledException,
+    };
 
     private static T? Find<T>(Exception? e) where T : Exception
     {

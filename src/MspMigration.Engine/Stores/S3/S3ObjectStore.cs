@@ -27,7 +27,7 @@ public sealed class S3ObjectStore : IObjectStore
         _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay);
         Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {settings.ResolveEndpoint()}";
         _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
-        _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description);
+        _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description, settings.MaxAttempts);
         _writer = new S3Writer(_client, _resilience, headers, settings, bucket, prefix, Description);
     }
 

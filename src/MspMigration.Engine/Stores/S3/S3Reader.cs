@@ -7,9 +7,12 @@ using MspMigration.Engine.Streams;
 
 namespace MspMigration.Engine.Stores.S3;
 
-/// <summary>HEAD and streaming GET: what the service says about an object, its CRC-64 header included.</summary>
+/// <summary>
+/// HEAD and streaming GET: what the service says about an object, its CRC-64 header included. A
+/// body that breaks continues with a ranged GET pinned to the first response's ETag (If-Match).
+/// </summary>
 internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3Vendor vendor,
-    string bucket, string prefix, string description)
+    string bucket, string prefix, string description, int maxResumes)
 {
     public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
@@ -31,14 +34,50 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
     public async Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var request = new GetObjectRequest { BucketName = bucket, Key = prefix + key };
-        // Only the request and its headers are retried here; a failure while streaming the body
-        // surfaces as an IOException and the copier starts the object again.
+        // Only the request and its headers are retried by the resilience layer; a body that breaks
+        // while streaming continues from the byte reached (ResumingReadStream).
         var response = await resilience.RunAsync("Reading", Where(key),
             ct => client.GetObjectAsync(request, ct), cancellationToken).ConfigureAwait(false);
         var info = new ObjectInfo(key, response.ContentLength, S3Lister.ToOffset(response.LastModified), response.ETag,
             headers.Crc64(request, vendor));
         var metadata = S3MetadataMapper.FromResponse(response.Headers, response.Metadata, response.ExpiresString, response.StorageClass?.Value);
-        return new ObjectReader(new ResponseStream(response, Body(key, response)), info, metadata);
+        var md5 = response.ResponseStream is HashStream { ExpectedHash: { Length: 16 } expected } ? expected : null;
+        Stream body = new ResponseStream(response, RawBody(response));
+        // The rest of the body may come only from the version the first response was: with no
+        // ETag to pin it by, a break starts the object again instead.
+        if (!string.IsNullOrEmpty(response.ETag))
+        {
+            var (etag, length) = (response.ETag, response.ContentLength);
+            body = new ResumingReadStream(body, length, (offset, ct) => ReopenAsync(key, etag, offset, length, ct),
+                S3ErrorMapper.IsResumable, maxResumes);
+        }
+        // Hashing above the resuming stream carries the MD5 (and the copier's CRC-64) across breaks.
+        if (md5 is not null)
+            body = new Md5CheckingStream(body, md5, detail =>
+                new StoreException(StoreErrorKind.IntegrityMismatch, $"Verification of '{Printable.Key(key)}' read from {description} failed: {detail}."));
+        return new ObjectReader(body, info, metadata);
+    }
+
+    /// <summary>The rest of the object from <paramref name="offset"/>, only if it is still the version <paramref name="etag"/>.</summary>
+    private async Task<Stream> ReopenAsync(string key, string etag, long offset, long length, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectRequest
+        {
+            BucketName = bucket, Key = prefix + key, ByteRange = new ByteRange(offset, length - 1), EtagToMatch = etag,
+        };
+        var response = await resilience.RunAsync($"Resuming at byte {offset} the read of", Where(key),
+            ct => client.GetObjectAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        // A service that ignores If-Match would hand over another version's bytes: check what it says it sent.
+        string? why = null;
+        var kind = StoreErrorKind.SourceChanged;
+        if (!string.Equals(response.ETag, etag, StringComparison.Ordinal))
+            why = $"the source object changed while it was being copied (ETag {etag} became {response.ETag})";
+        else if (response.ContentRange != $"bytes {offset}-{length - 1}/{length}")
+            (why, kind) = ($"the service did not answer the ranged read (Content-Range '{response.ContentRange}', wanted bytes {offset}-{length - 1}/{length})",
+                StoreErrorKind.Transient);
+        if (why is null) return new ResponseStream(response, RawBody(response));
+        response.Dispose();
+        throw new StoreException(kind, $"Resuming at byte {offset} the read of {Where(key)}: {why}.");
     }
 
     private string Where(string key) => $"'{Printable.Key(key)}' in {description}";
@@ -46,14 +85,10 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
     /// <summary>
     /// Where the ETag is an MD5 of the object, the SDK checks the body against it with its own
     /// managed MD5, which took a third of the agent's CPU on large objects; the same check is made
-    /// here with the platform's MD5 instead.
+    /// over the whole (resumed) body with the platform's MD5 instead.
     /// </summary>
-    private Stream Body(string key, GetObjectResponse response)
-    {
-        if (response.ResponseStream is not HashStream { ExpectedHash: { Length: 16 } expected } sdkCheck) return response.ResponseStream;
-        return new Md5CheckingStream(sdkCheck.GetNonWrapperBaseStream(), expected, detail =>
-            new StoreException(StoreErrorKind.IntegrityMismatch, $"Verification of '{Printable.Key(key)}' read from {description} failed: {detail}."));
-    }
+    private static Stream RawBody(GetObjectResponse response) =>
+        response.ResponseStream is HashStream sdkCheck ? sdkCheck.GetNonWrapperBaseStream() : response.ResponseStream;
 
     /// <summary>The body stream, which also releases the response (and its connection) when disposed.</summary>
     private sealed class ResponseStream(GetObjectResponse response, Stream body) : ReadOnlyStream
