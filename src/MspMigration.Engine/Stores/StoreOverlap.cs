@@ -74,7 +74,7 @@ public static class StoreOverlap
             {
                 if (S3StoreSettings.From(vendor, profile).ResolveEndpoint() is { } endpoint
                     && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-                    return $"{uri.Scheme}://{uri.Authority}";
+                    return $"{uri.Host}:{uri.Port}";
             }
             catch (MigrationException)
             {

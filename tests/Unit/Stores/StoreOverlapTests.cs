@@ -35,6 +35,18 @@ public class StoreOverlapTests : IDisposable
     public void Different_profiles_of_unknown_endpoints_are_different_services() =>
         StoreOverlap.Check(StoreLocation.Parse("s3://b/a/", "S"), "east", null, StoreLocation.Parse("s3://b/a/", "D"), "west", null);
 
+    [Fact]
+    public void Profiles_are_compared_by_the_endpoint_they_reach()
+    {
+        static Engine.Configuration.CredentialProfile Profile(string name, string endpoint) =>
+            new(name, new() { ["type"] = "s3", ["endpoint"] = endpoint, ["force_path_style"] = "true" });
+        var at = (string text) => StoreLocation.Parse(text, "Location");
+        var e = Assert.Throws<MigrationException>(() => StoreOverlap.Check(
+            at("s3://b/x/"), "a", Profile("a", "http://127.0.0.1:9000"), at("s3://b/x/y/"), "b", Profile("b", "http://127.0.0.1:9000/")));
+        Assert.Equal("SourceDestinationOverlap", e.ErrorId);
+        StoreOverlap.Check(at("s3://b/x/"), "a", Profile("a", "http://127.0.0.1:9000"), at("s3://b/x/"), "c", Profile("c", "http://127.0.0.1:9001"));
+    }
+
     [Theory]
     [InlineData("src", "src/")]
     [InlineData("src", "src/./x/..")]
