@@ -86,7 +86,7 @@ public abstract partial class SqlTaskStore
         return StatusBuilder.Build(task, counts);
     }, cancellationToken);
 
-    public Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, TaskOptions options, CancellationToken cancellationToken) => WriteAsync(s =>
+    public Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, MigrationTaskSettings options, CancellationToken cancellationToken) => WriteAsync(s =>
         s.ExecAsync("UPDATE tasks SET same_name_policy = @p, options = @o WHERE id = @t", cancellationToken,
             ("@p", policy.ToString()), ("@o", options.ToJson()), ("@t", taskId)), cancellationToken);
 
@@ -152,5 +152,6 @@ public abstract partial class SqlTaskStore
         StartedAt = DbSession.NullableTime(r, 11),
         FinishedAt = DbSession.NullableTime(r, 12),
         Pass = DbSession.Int(r, 14),
-    }.WithOptions(TaskOptions.FromJson(r.GetString(13)));
+        Settings = TaskSettingsJson.Read(r.GetString(13)),
+    };
 }
