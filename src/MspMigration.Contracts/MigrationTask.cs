@@ -17,20 +17,23 @@ public sealed class MigrationTask
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
 
-    /// <summary>Objects started per second, for the whole cluster; null when unlimited.</summary>
-    public double? QpsLimit { get; init; }
-    /// <summary>Bytes per second read from the source, for the whole cluster; null when unlimited.</summary>
-    public long? BandwidthLimit { get; init; }
-    /// <summary>Only keys starting with this (relative to the source prefix).</summary>
-    public string? KeyPrefix { get; init; }
-    public string[] Include { get; init; } = [];
-    public string[] Exclude { get; init; } = [];
-    public DateTimeOffset? ModifiedAfter { get; init; }
-    public DateTimeOffset? ModifiedBefore { get; init; }
-    public long? MinSize { get; init; }
-    public long? MaxSize { get; init; }
-    /// <summary>Daily window in the agents' local time, such as "21:00-06:00"; null for always.</summary>
-    public string? TimeWindow { get; init; }
+    /// <summary>Limits, filters and the daily window.</summary>
+    public MigrationTaskSettings Settings { get; init; } = new();
+
+    // The settings again at the top level, as they were before they had a type of their own:
+    // scripts, the default views and pipeline binding by property name read them here.
+    // Settings added later live on Settings only.
+    public double? QpsLimit => Settings.QpsLimit;
+    public long? BandwidthLimit => Settings.BandwidthLimit;
+    public string? KeyPrefix => Settings.KeyPrefix;
+    public string[] Include => Settings.Include;
+    public string[] Exclude => Settings.Exclude;
+    public DateTimeOffset? ModifiedAfter => Settings.ModifiedAfter;
+    public DateTimeOffset? ModifiedBefore => Settings.ModifiedBefore;
+    public long? MinSize => Settings.MinSize;
+    public long? MaxSize => Settings.MaxSize;
+    public string? TimeWindow => Settings.TimeWindow;
+
     /// <summary>1 for the first migration; each secondary (incremental) pass adds one.</summary>
     public int Pass { get; init; } = 1;
 

@@ -101,16 +101,19 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                 DestinationProfile = DestinationProfile,
                 SameNamePolicy = SameNamePolicy,
                 MasterAgent = MasterAgent,
-                QpsLimit = QpsLimit,
-                BandwidthLimit = BandwidthLimit,
-                KeyPrefix = KeyPrefix,
-                Include = Include,
-                Exclude = Exclude,
-                ModifiedAfter = ModifiedAfter,
-                ModifiedBefore = ModifiedBefore,
-                MinSize = MinSize,
-                MaxSize = MaxSize,
-                TimeWindow = TimeWindow,
+                Settings = new MigrationTaskSettings
+                {
+                    QpsLimit = Engine.Facade.LimitText.Qps(QpsLimit),
+                    BandwidthLimit = Engine.Facade.LimitText.Bandwidth(BandwidthLimit),
+                    KeyPrefix = KeyPrefix,
+                    Include = Include ?? [],
+                    Exclude = Exclude ?? [],
+                    ModifiedAfter = ModifiedAfter,
+                    ModifiedBefore = ModifiedBefore,
+                    MinSize = MinSize,
+                    MaxSize = MaxSize,
+                    TimeWindow = TimeWindow,
+                },
             };
             var service = Service();
             // Collected off the pipeline thread, written on it once the engine has finished.

@@ -25,7 +25,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
             ? $"Listing {runtime.Source.Description} for task '{task.Name}' (pass {task.Pass})."
             : $"Resuming the listing of task '{task.Name}' after '{Printable.Key(acquired.Cursor)}'.");
 
-        var filter = new ObjectFilter(TaskMapper.Options(task));
+        var filter = new ObjectFilter(task.Settings);
         var prefix = task.KeyPrefix;
         // Keys sort after any proper prefix of themselves, so listing can start just before the prefix.
         var cursor = acquired.Cursor ?? (string.IsNullOrEmpty(prefix) ? null : prefix[..^1]);

@@ -12,7 +12,7 @@ public sealed record TaskSpec(
     string? DestinationProfile,
     SameNamePolicy SameNamePolicy,
     string? MasterAgent,
-    TaskOptions Options);
+    MigrationTaskSettings Options);
 
 /// <summary>An agent as it announces itself with every heartbeat, with its recent throughput.</summary>
 public sealed record AgentRegistration(string Name, string? Address, string HostName, int ProcessId, DateTimeOffset StartedAt)
@@ -96,7 +96,7 @@ public interface ITaskStore : IDisposable
 
     Task<MigrationStatus> GetStatusAsync(long taskId, CancellationToken cancellationToken);
 
-    Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, TaskOptions options, CancellationToken cancellationToken);
+    Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, MigrationTaskSettings options, CancellationToken cancellationToken);
     /// <summary>Moves the task to <paramref name="to"/> if it is in one of <paramref name="from"/>; false otherwise.</summary>
     Task<bool> TransitionAsync(long taskId, MigrationTaskState[] from, MigrationTaskState to, CancellationToken cancellationToken);
     /// <summary>Queues the failed objects again (and resumes an unfinished listing); returns how many.</summary>

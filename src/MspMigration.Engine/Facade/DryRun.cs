@@ -17,7 +17,7 @@ internal static class DryRun
         var task = await service.GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
         await using var source = StoreFactory.Open(StoreLocation.Parse(task.Source, "Source"), service.Config.FindProfile(task.SourceProfile), service.Config.StallTimeout);
         await using var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), service.Config.FindProfile(task.DestinationProfile), service.Config.StallTimeout);
-        var filter = new ObjectFilter(TaskMapper.Options(task));
+        var filter = new ObjectFilter(task.Settings);
         var existing = Walk(destination, missingIsEmpty: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var hasExisting = await existing.MoveNextAsync().ConfigureAwait(false);
         try

@@ -3,7 +3,7 @@ using MspMigration.Engine.Limits;
 namespace MspMigration.Engine.Facade;
 
 /// <summary>Limit parameters as text: a value, or "0"/"none"/"unlimited" for no limit.</summary>
-internal static class LimitText
+public static class LimitText
 {
     public static bool IsNone(string text) => text.Trim() is "0" or "none" or "unlimited" or "";
 

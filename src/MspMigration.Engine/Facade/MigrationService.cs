@@ -75,25 +75,13 @@ public sealed class MigrationService : IDisposable
         foreach (var profile in new[] { Blank(request.SourceProfile), Blank(request.DestinationProfile) }.Distinct())
             if (profile is not null && Config.FindProfile(profile) is null)
                 warning?.Invoke(UnknownProfileWarning(profile));
-        var options = new TaskOptions
-        {
-            QpsLimit = LimitText.Qps(request.QpsLimit),
-            BandwidthLimit = LimitText.Bandwidth(request.BandwidthLimit),
-            KeyPrefix = string.IsNullOrEmpty(request.KeyPrefix) ? null : request.KeyPrefix,
-            Include = request.Include ?? [],
-            Exclude = request.Exclude ?? [],
-            ModifiedAfter = request.ModifiedAfter,
-            ModifiedBefore = request.ModifiedBefore,
-            MinSize = request.MinSize,
-            MaxSize = request.MaxSize,
-            TimeWindow = string.IsNullOrWhiteSpace(request.TimeWindow) ? null : Limits.TimeWindow.Parse(request.TimeWindow).ToString(),
-        }.Validate();
+        var settings = request.Settings.Checked();
         // A URL list knows no sizes or times before the fetch: such filters would silently misfire.
-        if (source.Scheme == "urllist" && (options.MinSize ?? options.MaxSize ?? (object?)options.ModifiedAfter ?? options.ModifiedBefore) is not null)
+        if (source.Scheme == "urllist" && settings.FiltersBySizeOrTime())
             throw new MigrationException("FilterNotSupported", MigrationErrorKind.InvalidArgument,
                 "Size and modification-time filters cannot apply to a URL list, whose sizes and times are known only when each URL is fetched.", request.Source);
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
-            Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), options);
+            Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), settings);
         return await Store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);
     }
 
@@ -139,13 +127,11 @@ public sealed class MigrationService : IDisposable
     public async Task<MigrationTask> SetTaskAsync(string name, TaskChanges changes, CancellationToken cancellationToken)
     {
         var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
-        var options = TaskMapper.Options(task);
-        if (changes.QpsLimit is not null) options = options with { QpsLimit = LimitText.Qps(changes.QpsLimit) };
-        if (changes.BandwidthLimit is not null) options = options with { BandwidthLimit = LimitText.Bandwidth(changes.BandwidthLimit) };
-        if (changes.TimeWindow is not null)
-            options = options with { TimeWindow = changes.TimeWindow.Trim().Length == 0 ? null : Limits.TimeWindow.Parse(changes.TimeWindow).ToString() };
-        options.Validate();
-        await Store.UpdateOptionsAsync(task.Id, changes.SameNamePolicy ?? task.SameNamePolicy, options, cancellationToken).ConfigureAwait(false);
+        var settings = task.Settings;
+        if (changes.QpsLimit is not null) settings = settings with { QpsLimit = LimitText.Qps(changes.QpsLimit) };
+        if (changes.BandwidthLimit is not null) settings = settings with { BandwidthLimit = LimitText.Bandwidth(changes.BandwidthLimit) };
+        if (changes.TimeWindow is not null) settings = settings with { TimeWindow = changes.TimeWindow };
+        await Store.UpdateOptionsAsync(task.Id, changes.SameNamePolicy ?? task.SameNamePolicy, settings.Checked(), cancellationToken).ConfigureAwait(false);
         return await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,6 +1,6 @@
 namespace MspMigration.Engine.Facade;
 
-/// <summary>A task as an operator asks for it, before validation. Limits are text in the units users type.</summary>
+/// <summary>A task as an operator asks for it, before validation.</summary>
 public sealed class TaskRequest
 {
     public string Name { get; init; } = "";
@@ -10,16 +10,8 @@ public sealed class TaskRequest
     public string? DestinationProfile { get; init; }
     public SameNamePolicy SameNamePolicy { get; init; } = SameNamePolicy.Overwrite;
     public string? MasterAgent { get; init; }
-    public string? QpsLimit { get; init; }
-    public string? BandwidthLimit { get; init; }
-    public string? KeyPrefix { get; init; }
-    public string[]? Include { get; init; }
-    public string[]? Exclude { get; init; }
-    public DateTimeOffset? ModifiedAfter { get; init; }
-    public DateTimeOffset? ModifiedBefore { get; init; }
-    public long? MinSize { get; init; }
-    public long? MaxSize { get; init; }
-    public string? TimeWindow { get; init; }
+    /// <summary>Limits, filters and window; checked and normalised by the engine (TaskSettingsRules).</summary>
+    public MigrationTaskSettings Settings { get; init; } = new();
 }
 
 /// <summary>Changes to a task's adjustable settings; null leaves a setting as it is.</summary>

@@ -8,11 +8,11 @@ namespace MspMigration.Engine.Policies;
 /// </summary>
 public sealed class ObjectFilter
 {
-    private readonly TaskOptions _options;
+    private readonly MigrationTaskSettings _options;
     private readonly Glob[] _include;
     private readonly Glob[] _exclude;
 
-    public ObjectFilter(TaskOptions options)
+    public ObjectFilter(MigrationTaskSettings options)
     {
         _options = options;
         _include = options.Include.Select(p => Glob.Parse(p, "Include")).ToArray();

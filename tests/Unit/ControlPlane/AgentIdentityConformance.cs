@@ -125,7 +125,7 @@ public abstract class AgentIdentityConformance : IDisposable
     private static async Task<MigrationTask> ListedTaskAsync(ITaskStore store)
     {
         var task = await store.CreateTaskAsync(new TaskSpec("t", "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, null,
-            new Engine.Policies.TaskOptions()), Ct);
+            new MigrationTaskSettings()), Ct);
         Assert.NotNull(await store.TryAcquireListingAsync(task.Id, "lister", Long, Ct));
         for (var i = 0; i < 3; i++)
         {

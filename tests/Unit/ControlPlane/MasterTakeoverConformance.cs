@@ -38,7 +38,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         await masterStore.InitializeAsync(ct);
         await successorStore.InitializeAsync(ct);
         var task = await masterStore.CreateTaskAsync(new TaskSpec("t", "local://" + _source, null, "local:///unused-destination", null,
-            SameNamePolicy.Overwrite, "master", new Engine.Policies.TaskOptions()), ct);
+            SameNamePolicy.Overwrite, "master", new MigrationTaskSettings()), ct);
         // 20 pages of 2 objects, 40 ms apart: about 0.8 s of listing, cut into segments of 4.
         var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(3), ListPageSize = 2, SegmentObjects = 4, ListingPageDelay = TimeSpan.FromMilliseconds(40) };
         await using var runtime = TaskRuntime.Open(task, config, _ => { });

@@ -42,7 +42,7 @@ public abstract class TaskStoreConformance : IAsyncLifetime
     }
 
     private static TaskSpec Spec(string name, string? master = null) =>
-        new(name, "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, master, new Engine.Policies.TaskOptions());
+        new(name, "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, master, new MigrationTaskSettings());
 
     private static List<ObjectInfo> Objects(int from, int count, int size = 100) =>
         Enumerable.Range(from, count).Select(i => new ObjectInfo($"k{i:D5}", size, DateTimeOffset.UnixEpoch.AddDays(i), $"e{i}", (ulong)i)).ToList();
@@ -458,7 +458,7 @@ public abstract class TaskStoreConformance : IAsyncLifetime
     {
         var store = await OpenAsync();
         var task = await ListedTaskAsync(store, "t", 1, 3);
-        var options = new Engine.Policies.TaskOptions { QpsLimit = 5, BandwidthLimit = 1000, Include = ["*.jpg"], TimeWindow = "21:00-06:00" };
+        var options = new MigrationTaskSettings { QpsLimit = 5, BandwidthLimit = 1000, Include = ["*.jpg"], TimeWindow = "21:00-06:00" };
         await store.UpdateOptionsAsync(task.Id, SameNamePolicy.Skip, options, Ct);
         var read = (await store.GetTaskAsync(task.Id, Ct))!;
         Assert.Equal((5.0, 1000L, "21:00-06:00", SameNamePolicy.Skip), (read.QpsLimit, read.BandwidthLimit, read.TimeWindow, read.SameNamePolicy));

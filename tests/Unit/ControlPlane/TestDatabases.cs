@@ -25,7 +25,9 @@ public sealed class SqliteTestDatabase : ITestDatabase
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "msp-unit-" + Guid.NewGuid().ToString("N")[..10]);
 
-    public ITaskStore Open() => new SqliteTaskStore(Path.Combine(_dir, "controlplane.db"));
+    public string FilePath => Path.Combine(_dir, "controlplane.db");
+
+    public ITaskStore Open() => new SqliteTaskStore(FilePath);
 
     public void Dispose()
     {
@@ -45,8 +47,12 @@ public sealed class PostgresTestDatabase : ITestDatabase
         Admin($"CREATE SCHEMA {_schema}");
     }
 
-    public ITaskStore Open() => new PostgresTaskStore(
-        new NpgsqlConnectionStringBuilder(_admin) { SearchPath = _schema, MaxPoolSize = 20 }.ConnectionString, null);
+    public ITaskStore Open() => new PostgresTaskStore(ConnectionString, null);
+
+    /// <summary>Connects to this test's schema only.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_admin) { SearchPath = _schema, MaxPoolSize = 20 }.ConnectionString;
+
+    public string Schema => _schema;
 
     public void Dispose() => Admin($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
 

@@ -1,3 +1,4 @@
+using MspMigration.Engine.ControlPlane;
 using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
@@ -39,7 +40,7 @@ public class ObjectFilterTests
     [Fact]
     public void Applies_every_filter()
     {
-        var filter = new ObjectFilter(new TaskOptions
+        var filter = new ObjectFilter(new MigrationTaskSettings
         {
             KeyPrefix = "photos/",
             Include = ["*.jpg"],
@@ -61,16 +62,39 @@ public class ObjectFilterTests
     public void Inverted_ranges_are_rejected()
     {
         Assert.Equal("InvalidRange", Assert.Throws<MigrationException>(() =>
-            new TaskOptions { ModifiedAfter = T, ModifiedBefore = T.AddDays(-1) }.Validate()).ErrorId);
+            new MigrationTaskSettings { ModifiedAfter = T, ModifiedBefore = T.AddDays(-1) }.Checked()).ErrorId);
         Assert.Equal("InvalidRange", Assert.Throws<MigrationException>(() =>
-            new TaskOptions { MinSize = 10, MaxSize = 5 }.Validate()).ErrorId);
+            new MigrationTaskSettings { MinSize = 10, MaxSize = 5 }.Checked()).ErrorId);
     }
 
     [Fact]
     public void Options_survive_the_json_round_trip()
     {
-        var options = new TaskOptions { QpsLimit = 12.5, BandwidthLimit = 1000, Include = ["*.a"], TimeWindow = "21:00-06:00", ModifiedAfter = T };
-        Assert.Equivalent(options, TaskOptions.FromJson(options.ToJson()));
+        var options = new MigrationTaskSettings { QpsLimit = 12.5, BandwidthLimit = 1000, Include = ["*.a"], TimeWindow = "21:00-06:00", ModifiedAfter = T };
+        Assert.Equivalent(options, TaskSettingsJson.Read(options.ToJson()));
+    }
+
+    [Fact]
+    public void Options_stored_by_earlier_versions_read_back()
+    {
+        // Written by the TaskOptions type that the settings replaced: the column is not migrated.
+        const string stored = "{\"QpsLimit\":12.5,\"BandwidthLimit\":1000,\"KeyPrefix\":\"p/\",\"Include\":[\"*.a\"],\"Exclude\":[],"
+            + "\"ModifiedAfter\":\"2024-06-01T00:00:00+00:00\",\"MinSize\":1,\"MaxSize\":9,\"TimeWindow\":\"21:00-06:00\"}";
+        var read = TaskSettingsJson.Read(stored);
+        Assert.Equivalent(new MigrationTaskSettings
+        {
+            QpsLimit = 12.5, BandwidthLimit = 1000, KeyPrefix = "p/", Include = ["*.a"], ModifiedAfter = T, MinSize = 1, MaxSize = 9, TimeWindow = "21:00-06:00",
+        }, read);
+        Assert.Equal(stored, read.ToJson());
+    }
+
+    [Fact]
+    public void Checking_normalises_the_prefix_the_lists_and_the_window()
+    {
+        var s = new MigrationTaskSettings { KeyPrefix = "", Include = null!, TimeWindow = " 9:00 - 17:30 " }.Checked();
+        Assert.Equal((null, "09:00-17:30"), (s.KeyPrefix, s.TimeWindow));
+        Assert.Empty(s.Include);
+        Assert.Null(new MigrationTaskSettings { TimeWindow = " " }.Checked().TimeWindow);
     }
 }
 

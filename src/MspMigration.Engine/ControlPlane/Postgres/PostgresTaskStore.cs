@@ -28,21 +28,7 @@ public sealed class PostgresTaskStore : SqlTaskStore
     {
         try
         {
-            await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await Exec(connection, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrationLock})", cancellationToken).ConfigureAwait(false);
-            await Exec(connection, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
-            var version = Convert.ToInt32(await Exec(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken, scalar: true).ConfigureAwait(false));
-            if (version > PostgresSchema.Migrations.Length)
-                throw new MigrationException("ControlPlaneTooNew", MigrationErrorKind.InvalidOperation,
-                    $"The control plane at {Description} has schema version {version}; this build knows up to {PostgresSchema.Migrations.Length}. Upgrade the module.", Description);
-            for (var v = version; v < PostgresSchema.Migrations.Length; v++)
-            {
-                await Exec(connection, PostgresSchema.Migrations[v], cancellationToken).ConfigureAwait(false);
-                await Exec(connection, "DELETE FROM schema_version", cancellationToken).ConfigureAwait(false);
-                await Exec(connection, $"INSERT INTO schema_version(version) VALUES({v + 1})", cancellationToken).ConfigureAwait(false);
-            }
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -73,8 +59,8 @@ public sealed class PostgresTaskStore : SqlTaskStore
             INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64)
             SELECT @t, u.k, u.s, u.m, u.e, u.c FROM unnest(@k, @s, @m, @e, @c) AS u(k, s, m, e, c)
             ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
-                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = 0, error = NULL
-            WHERE objects.outcome = 3 OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL
+            WHERE objects.outcome = {outcome.Failed} OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
                OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
             RETURNING key, size
             """, ("@t", taskId));
@@ -117,10 +103,4 @@ public sealed class PostgresTaskStore : SqlTaskStore
     private MigrationException Unavailable(Exception e) =>
         new("ControlPlaneUnavailable", MigrationErrorKind.ConnectionError,
             SecretRedactor.Redact($"The control plane at {Description} cannot be used: {e.Message}"), Description, e);
-
-    private static async Task<object?> Exec(NpgsqlConnection connection, string sql, CancellationToken ct, bool scalar = false)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return scalar ? await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) : await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
 }

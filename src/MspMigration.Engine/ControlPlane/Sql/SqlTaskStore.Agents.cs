@@ -16,7 +16,7 @@ public abstract partial class SqlTaskStore
             ("@s", agent.StartedAt.ToUnixTimeMilliseconds()), ("@ops", agent.ObjectsPerSecond), ("@bps", agent.BytesPerSecond),
             ("@boot", agent.BootId), ("@ps", agent.ProcessStart)).ConfigureAwait(false);
         var lease = (long)leaseDuration.TotalMilliseconds;
-        await s.ExecAsync("UPDATE segments SET lease_until = {now} + @l WHERE state = 1 AND owner = @n",
+        await s.ExecAsync("UPDATE segments SET lease_until = {now} + @l WHERE state = {segment.Leased} AND owner = @n",
             cancellationToken, ("@l", lease), ("@n", agent.Name)).ConfigureAwait(false);
         await s.ExecAsync("UPDATE tasks SET listing_lease_until = {now} + @l WHERE listing_owner = @n AND listing_done = 0",
             cancellationToken, ("@l", lease), ("@n", agent.Name)).ConfigureAwait(false);
@@ -24,7 +24,7 @@ public abstract partial class SqlTaskStore
 
     public Task ReleaseAgentAsync(string agentName, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
-        await s.ExecAsync("UPDATE segments SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND owner = @n",
+        await s.ExecAsync("UPDATE segments SET state = {segment.Pending}, owner = NULL, lease_until = NULL WHERE state = {segment.Leased} AND owner = @n",
             cancellationToken, ("@n", agentName)).ConfigureAwait(false);
         await s.ExecAsync("UPDATE tasks SET listing_owner = NULL, listing_lease_until = NULL WHERE listing_owner = @n",
             cancellationToken, ("@n", agentName)).ConfigureAwait(false);
@@ -37,7 +37,7 @@ public abstract partial class SqlTaskStore
         // A handful of ids at most (the segments in flight): one parameter each.
         var args = working.Select((id, i) => ($"@w{i}", (object?)id)).Prepend(("@n", agentName)).ToArray();
         var except = working.Count == 0 ? "" : $" AND id NOT IN ({string.Join(", ", args.Skip(1).Select(a => a.Item1))})";
-        return await s.ExecAsync($"UPDATE segments SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND owner = @n{except}",
+        return await s.ExecAsync($"UPDATE segments SET state = {{segment.Pending}}, owner = NULL, lease_until = NULL WHERE state = {{segment.Leased}} AND owner = @n{except}",
             cancellationToken, args).ConfigureAwait(false);
     }, cancellationToken);
 
@@ -55,7 +55,7 @@ public abstract partial class SqlTaskStore
         // Only live leases count: a dead agent's expired segments are anyone's.
         var segments = await s.QueryAsync("""
             SELECT s.owner, t.name, COUNT(*) FROM segments s JOIN tasks t ON t.id = s.task_id
-            WHERE s.state = 1 AND s.lease_until >= {now} GROUP BY s.owner, t.name
+            WHERE s.state = {segment.Leased} AND s.lease_until >= {now} GROUP BY s.owner, t.name
             """, r => (Owner: r.GetString(0), Task: r.GetString(1), Count: DbSession.Int(r, 2)), cancellationToken).ConfigureAwait(false);
         var tasks = await s.QueryAsync("""
             SELECT name, listing_owner, CASE WHEN listing_lease_until >= {now} THEN 1 ELSE 0 END, master_agent
@@ -105,7 +105,7 @@ public abstract partial class SqlTaskStore
         var count = Convert.ToInt32(await s.ScalarAsync("""
             SELECT COUNT(*) FROM agents a
             WHERE a.stopped = 0 AND a.last_heartbeat >= {now} - @alive
-              AND (EXISTS (SELECT 1 FROM segments s WHERE s.task_id = @t AND s.state = 1 AND s.owner = a.name)
+              AND (EXISTS (SELECT 1 FROM segments s WHERE s.task_id = @t AND s.state = {segment.Leased} AND s.owner = a.name)
                    OR EXISTS (SELECT 1 FROM tasks t WHERE t.id = @t AND t.listing_owner = a.name))
             """, cancellationToken, ("@alive", (long)aliveWithin.TotalMilliseconds), ("@t", taskId)).ConfigureAwait(false));
         return Math.Max(1, count);

@@ -10,12 +10,12 @@ public abstract partial class SqlTaskStore
     public Task<SegmentClaim?> ClaimSegmentAsync(long taskId, string agentName, TimeSpan leaseDuration, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
         // PostgreSQL: SKIP LOCKED lets many claimers each take a different row without waiting on
-        // each other; SQLite: the write lock taken at BEGIN does the same job. "state < 2" lets the
+        // each other; SQLite: the write lock taken at BEGIN does the same job. "state < Done" lets the
         // partial index of open segments serve the search.
         var rows = await s.QueryAsync("""
-            UPDATE segments SET state = 1, owner = @a, lease_until = {now} + @l, claims = claims + 1
+            UPDATE segments SET state = {segment.Leased}, owner = @a, lease_until = {now} + @l, claims = claims + 1
             WHERE id = (SELECT id FROM segments
-                        WHERE task_id = @t AND state < 2 AND (state = 0 OR lease_until < {now})
+                        WHERE task_id = @t AND state < {segment.Done} AND (state = {segment.Pending} OR lease_until < {now})
                         ORDER BY seq LIMIT 1{for_update_skip_locked})
             RETURNING id, start_after, first_key, last_key
             """, r => new SegmentClaim(DbSession.Long(r, 0), taskId, DbSession.NullableString(r, 1), r.GetString(2), r.GetString(3)),
@@ -26,7 +26,7 @@ public abstract partial class SqlTaskStore
     public Task<IReadOnlyList<PendingObject>> GetPendingObjectsAsync(SegmentClaim segment, CancellationToken cancellationToken) => ReadAsync<IReadOnlyList<PendingObject>>(async s =>
         await s.QueryAsync("""
             SELECT key, size, last_modified, etag, source_crc64 FROM objects
-            WHERE task_id = @t AND key >= @f AND key <= @l AND outcome = 0 ORDER BY key
+            WHERE task_id = @t AND key >= @f AND key <= @l AND outcome = {outcome.Pending} ORDER BY key
             """, r => new PendingObject(segment.TaskId, segment.SegmentId, r.GetString(0), DbSession.Long(r, 1), DbSession.Time(r, 2),
                 DbSession.NullableString(r, 3), DbSession.NullableLong(r, 4) is { } crc ? unchecked((ulong)crc) : null),
             cancellationToken, ("@t", segment.TaskId), ("@f", segment.FirstKey), ("@l", segment.LastKey)).ConfigureAwait(false),
@@ -41,7 +41,7 @@ public abstract partial class SqlTaskStore
             UPDATE objects SET outcome = @o, attempts = attempts + @n, crc64 = @c, error = @e, updated_at = {now},
                 size = COALESCE(@s, size), last_modified = COALESCE(@m, last_modified),
                 etag = CASE WHEN @copied = 1 THEN @g ELSE etag END
-            WHERE task_id = @t AND key = @k AND outcome = 0
+            WHERE task_id = @t AND key = @k AND outcome = {outcome.Pending}
             """, ("@o", 0), ("@n", 0), ("@c", 0L), ("@e", ""), ("@s", 0L), ("@m", 0L), ("@copied", 0), ("@g", ""), ("@t", 0L), ("@k", ""));
         foreach (var o in outcomes.OrderBy(o => o.TaskId).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
@@ -63,13 +63,13 @@ public abstract partial class SqlTaskStore
     {
         // Done only when no object of it is pending, whoever copied them.
         var done = await s.ExecAsync("""
-            UPDATE segments SET state = 2, owner = NULL, lease_until = NULL
-            WHERE id = @id AND state = 1 AND owner = @a
+            UPDATE segments SET state = {segment.Done}, owner = NULL, lease_until = NULL
+            WHERE id = @id AND state = {segment.Leased} AND owner = @a
               AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.task_id = segments.task_id
-                              AND o.key >= segments.first_key AND o.key <= segments.last_key AND o.outcome = 0)
+                              AND o.key >= segments.first_key AND o.key <= segments.last_key AND o.outcome = {outcome.Pending})
             """, cancellationToken, ("@id", segmentId), ("@a", agentName)).ConfigureAwait(false);
         if (done == 0) // some outcome was not recorded: give the segment back for another pass
-            await s.ExecAsync("UPDATE segments SET state = 0, owner = NULL, lease_until = NULL WHERE id = @id AND state = 1 AND owner = @a",
+            await s.ExecAsync("UPDATE segments SET state = {segment.Pending}, owner = NULL, lease_until = NULL WHERE id = @id AND state = {segment.Leased} AND owner = @a",
                 cancellationToken, ("@id", segmentId), ("@a", agentName)).ConfigureAwait(false);
     }, cancellationToken);
 
@@ -83,7 +83,7 @@ public abstract partial class SqlTaskStore
         {
             var page = await ReadAsync(s => s.QueryAsync("""
                 SELECT key, size, attempts, error, updated_at FROM objects
-                WHERE task_id = @t AND outcome = 3 AND key > @a ORDER BY key LIMIT @n
+                WHERE task_id = @t AND outcome = {outcome.Failed} AND key > @a ORDER BY key LIMIT @n
                 """, r => new FailedObject
                 {
                     TaskName = name,

@@ -78,11 +78,11 @@ public abstract partial class SqlTaskStore
         await s.ScalarAsync("SELECT state FROM tasks WHERE id = @t{for_update}", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET
-                state = CASE WHEN EXISTS (SELECT 1 FROM objects WHERE task_id = @t AND outcome = 3)
+                state = CASE WHEN EXISTS (SELECT 1 FROM objects WHERE task_id = @t AND outcome = {outcome.Failed})
                              THEN 'CompletedWithFailures' ELSE 'Completed' END,
                 finished_at = {now}
             WHERE id = @t AND listing_done = 1 AND state = 'Running'
-              AND NOT EXISTS (SELECT 1 FROM segments WHERE task_id = @t AND state <> 2)
+              AND NOT EXISTS (SELECT 1 FROM segments WHERE task_id = @t AND state <> {segment.Done})
             """, cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         var state = await s.ScalarAsync("SELECT state FROM tasks WHERE id = @t", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         return state is string text ? Enum.Parse<MigrationTaskState>(text)
@@ -95,7 +95,7 @@ public abstract partial class SqlTaskStore
             ?? throw new MigrationException("TaskNotFound", MigrationErrorKind.ObjectNotFound, $"No task with id {taskId}.", taskId);
         var counts = (await s.QueryAsync("""
             SELECT listing_done, changed_in_pass,
-                   (SELECT COUNT(*) FROM segments WHERE task_id = @t), (SELECT COUNT(*) FROM segments WHERE task_id = @t AND state = 2)
+                   (SELECT COUNT(*) FROM segments WHERE task_id = @t), (SELECT COUNT(*) FROM segments WHERE task_id = @t AND state = {segment.Done})
             FROM tasks WHERE id = @t
             """, r => new JournalCounts
             {
@@ -112,7 +112,7 @@ public abstract partial class SqlTaskStore
         return StatusBuilder.Build(task, counts);
     }, cancellationToken);
 
-    public Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, TaskOptions options, CancellationToken cancellationToken) => WriteAsync(s =>
+    public Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, MigrationTaskSettings options, CancellationToken cancellationToken) => WriteAsync(s =>
         s.ExecAsync("UPDATE tasks SET same_name_policy = @p, options = @o WHERE id = @t", cancellationToken,
             ("@p", policy.ToString()), ("@o", options.ToJson()), ("@t", taskId)), cancellationToken);
 
@@ -129,12 +129,12 @@ public abstract partial class SqlTaskStore
         await s.ScalarAsync("SELECT state FROM tasks WHERE id = @t{for_update}", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         // Each failed object goes back to the newest segment whose range holds it; nothing else is touched.
         await s.ExecAsync("""
-            UPDATE segments SET state = 0, owner = NULL, lease_until = NULL
+            UPDATE segments SET state = {segment.Pending}, owner = NULL, lease_until = NULL
             WHERE id IN (SELECT (SELECT sg.id FROM segments sg WHERE sg.task_id = o.task_id AND o.key >= sg.first_key AND o.key <= sg.last_key
                                  ORDER BY sg.seq DESC LIMIT 1)
-                         FROM objects o WHERE o.task_id = @t AND o.outcome = 3)
+                         FROM objects o WHERE o.task_id = @t AND o.outcome = {outcome.Failed})
             """, cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        long count = await s.ExecAsync("UPDATE objects SET outcome = 0, error = NULL WHERE task_id = @t AND outcome = 3",
+        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL WHERE task_id = @t AND outcome = {outcome.Failed}",
             cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET state = 'Running', state_reason = NULL, finished_at = NULL, listing_owner = NULL, listing_lease_until = NULL
@@ -178,5 +178,6 @@ public abstract partial class SqlTaskStore
         StartedAt = DbSession.NullableTime(r, 11),
         FinishedAt = DbSession.NullableTime(r, 12),
         Pass = DbSession.Int(r, 14),
-    }.WithOptions(TaskOptions.FromJson(r.GetString(13)));
+        Settings = TaskSettingsJson.Read(r.GetString(13)),
+    };
 }

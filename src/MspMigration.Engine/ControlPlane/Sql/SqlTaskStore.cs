@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MspMigration.Engine.ControlPlane.Sql;
 
 /// <summary>
@@ -17,6 +19,29 @@ public abstract partial class SqlTaskStore : ITaskStore
     public abstract string Description { get; }
 
     public abstract Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The one migration runner: brings the schema to this build's version in one transaction
+    /// (each step and its version number together), and refuses a database newer than the build
+    /// rather than misread it. How the version is kept and locked is the dialect's.
+    /// </summary>
+    protected async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var s = await BeginAsync(write: true, cancellationToken).ConfigureAwait(false);
+        if (Dialect.PrepareVersion.Length > 0) await s.ExecAsync(Dialect.PrepareVersion, cancellationToken).ConfigureAwait(false);
+        var version = Convert.ToInt32(await s.ScalarAsync(Dialect.ReadVersion, cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var known = Schema.Migrations.Length;
+        if (version > known)
+            throw new MigrationException("ControlPlaneTooNew", MigrationErrorKind.InvalidOperation,
+                $"The control plane at {Description} has schema version {version}; this build knows up to {known}. Upgrade the module.", Description);
+        for (var v = version; v < known; v++)
+        {
+            await s.ExecAsync(Schema.Migrations[v], cancellationToken).ConfigureAwait(false);
+            await s.ExecAsync(Dialect.WriteVersion.Replace("{version}", (v + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
+                cancellationToken).ConfigureAwait(false);
+        }
+        await s.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
 
     /// <summary>Opens a transaction; <paramref name="write"/> says it will write (SQLite then takes the write lock up front).</summary>
     protected abstract Task<DbSession> BeginAsync(bool write, CancellationToken cancellationToken);

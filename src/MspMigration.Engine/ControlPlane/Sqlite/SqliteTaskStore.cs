@@ -32,36 +32,29 @@ public sealed class SqliteTaskStore : SqlTaskStore
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_connection.State != System.Data.ConnectionState.Open)
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                Exec("PRAGMA busy_timeout = 60000;");
-                Exec("PRAGMA journal_mode = WAL;");
-                Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+                if (_connection.State != System.Data.ConnectionState.Open)
+                {
+                    await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    Exec("PRAGMA busy_timeout = 60000;");
+                    Exec("PRAGMA journal_mode = WAL;");
+                    Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+                }
             }
-            using var tx = _connection.BeginTransaction();
-            var version = Convert.ToInt32(Exec("PRAGMA user_version;", tx, scalar: true));
-            if (version > SqliteSchema.Migrations.Length)
-                throw new MigrationException("ControlPlaneTooNew", MigrationErrorKind.InvalidOperation,
-                    $"The control plane at '{_path}' has schema version {version}; this build knows up to {SqliteSchema.Migrations.Length}. Upgrade the module.", _path);
-            for (var v = version; v < SqliteSchema.Migrations.Length; v++)
+            finally
             {
-                Exec(SqliteSchema.Migrations[v], tx);
-                Exec($"PRAGMA user_version = {v + 1};", tx);
+                _gate.Release();
             }
-            tx.Commit();
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e)
         {
             throw new MigrationException("ControlPlaneUnavailable", MigrationErrorKind.ConnectionError,
                 $"The control plane at '{_path}' cannot be opened: {e.Message}", _path, e);
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -98,11 +91,10 @@ public sealed class SqliteTaskStore : SqlTaskStore
         _gate.Dispose();
     }
 
-    private object? Exec(string sql, SqliteTransaction? tx = null, bool scalar = false)
+    private void Exec(string sql)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        return scalar ? cmd.ExecuteScalar() : cmd.ExecuteNonQuery();
+        cmd.ExecuteNonQuery();
     }
 }

@@ -1,0 +1,201 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.ControlPlane.Postgres;
+using Npgsql;
+
+namespace MspMigration.Tests.Unit.ControlPlane;
+
+/// <summary>
+/// Control planes left behind by earlier builds open with this one: a database at any earlier
+/// version migrates and keeps its rows, one at the current version is taken as it is, and a new
+/// database is exactly what the earlier builds made.
+/// </summary>
+public abstract partial class SchemaHistoryConformance : IDisposable
+{
+    private const int Current = 3;
+    protected CancellationToken Ct => CancellationToken.None;
+
+    protected abstract string[] EarlierSteps { get; }
+    protected abstract ITaskStore Open();
+    protected abstract DbConnection Connect();
+    protected abstract void SetVersion(DbConnection c, int version);
+    protected abstract long ReadVersion(DbConnection c);
+    /// <summary>Tables, columns, types, collations, keys and indexes, in a stable order.</summary>
+    protected abstract List<string> Describe(DbConnection c);
+    public abstract void Dispose();
+
+    private void MakeEarlier(int version)
+    {
+        using var c = Connect();
+        for (var v = 0; v < version; v++) Exec(c, EarlierSteps[v]);
+        SetVersion(c, version);
+    }
+
+    protected static object? Exec(DbConnection c, string sql, bool scalar = false)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return scalar ? cmd.ExecuteScalar() : cmd.ExecuteNonQuery();
+    }
+
+    [StoreFact]
+    public async Task A_version_1_database_migrates_and_keeps_its_tasks_segments_and_journal()
+    {
+        MakeEarlier(1);
+        using (var c = Connect())
+        {
+            Exec(c, """
+                INSERT INTO tasks(name, source, destination, same_name_policy, state, created_at, options, listing_done)
+                VALUES('old', 'local:///src', 'local:///dst', 'Skip', 'Running', 1700000000000, '{"QpsLimit":7,"Include":["*.jpg"],"Exclude":[]}', 1);
+                INSERT INTO tasks(name, source, destination, same_name_policy, state, created_at)
+                VALUES('Old', 'local:///src2', 'local:///dst2', 'Overwrite', 'Pending', 1700000000001);
+                INSERT INTO segments(task_id, seq, first_key, last_key, object_count, byte_count)
+                SELECT id, 0, 'a', 'c', 3, 30 FROM tasks WHERE name = 'old';
+                INSERT INTO objects(task_id, key, size, last_modified, outcome)
+                SELECT id, k.key, 10, 1700000000000, k.outcome FROM tasks, (SELECT 'a' AS key, 1 AS outcome UNION ALL SELECT 'b', 3 UNION ALL SELECT 'c', 0) k
+                WHERE name = 'old';
+                """);
+        }
+        using var store = Open();
+        await store.InitializeAsync(Ct);
+
+        var task = (await store.GetTaskAsync("old", Ct))!;
+        Assert.Equal((SameNamePolicy.Skip, MigrationTaskState.Running, 7.0, "*.jpg"), (task.SameNamePolicy, task.State, task.QpsLimit, task.Include.Single()));
+        var status = await store.GetStatusAsync(task.Id, Ct);
+        Assert.Equal((3L, 1L, 1L), (status.Total, status.Succeeded, status.Failed));
+        // v3 told apart names that differ only in case: the later one has its id appended.
+        Assert.Equal(2, (await store.ListTasksAsync(Ct)).Count(t => t.Name.StartsWith("Old~", StringComparison.Ordinal) || t.Name == "old"));
+        var claimed = await store.ClaimSegmentAsync(task.Id, "agent", TimeSpan.FromMinutes(1), Ct);
+        Assert.NotNull(claimed);
+        using var check = Connect();
+        Assert.Equal(Current, ReadVersion(check));
+    }
+
+    [StoreFact]
+    public async Task A_database_at_the_current_version_is_taken_as_it_is()
+    {
+        MakeEarlier(Current);
+        List<string> before;
+        using (var c = Connect()) before = Describe(c);
+        using var store = Open();
+        await store.InitializeAsync(Ct);
+        var created = await store.CreateTaskAsync(new TaskSpec("t", "local:///s", null, "local:///d", null, SameNamePolicy.Overwrite, null, new MigrationTaskSettings()), Ct);
+        Assert.Equal("t", created.Name);
+        using var after = Connect();
+        Assert.Equal(Current, ReadVersion(after));
+        Assert.Equal(before, Describe(after));
+    }
+
+    [StoreFact]
+    public async Task A_new_database_is_what_earlier_builds_made()
+    {
+        List<string> made;
+        using (var store = Open())
+        {
+            await store.InitializeAsync(Ct);
+            using var c = Connect();
+            Assert.Equal(Current, ReadVersion(c));
+            made = Describe(c);
+            Exec(c, DropAll);
+        }
+        MakeEarlier(Current);
+        using var earlier = Connect();
+        Assert.Equal(Describe(earlier), made);
+    }
+
+    protected abstract string DropAll { get; }
+
+    [GeneratedRegex(@"--[^\n]*")]
+    protected static partial Regex Comment();
+
+    /// <summary>SQL as stored, without comments and with spaces collapsed.</summary>
+    protected static string Plain(string sql) => Regex.Replace(Comment().Replace(sql, ""), @"\s+", " ").Trim();
+}
+
+public sealed class SqliteSchemaHistory : SchemaHistoryConformance
+{
+    private readonly SqliteTestDatabase _db = new();
+
+    protected override string[] EarlierSteps => EarlierSchemas.Sqlite;
+    protected override ITaskStore Open() => _db.Open();
+
+    protected override DbConnection Connect()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_db.FilePath)!);
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _db.FilePath, Pooling = false }.ToString());
+        c.Open();
+        return c;
+    }
+
+    protected override void SetVersion(DbConnection c, int version) => Exec(c, $"PRAGMA user_version = {version}");
+    protected override long ReadVersion(DbConnection c) => Convert.ToInt64(Exec(c, "PRAGMA user_version", scalar: true));
+
+    protected override List<string> Describe(DbConnection c)
+    {
+        var rows = new List<string>();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) rows.Add($"{r.GetString(0)} {r.GetString(1)} on {r.GetString(2)}: {(r.IsDBNull(3) ? "" : Plain(r.GetString(3)))}");
+        return rows;
+    }
+
+    protected override string DropAll => "DROP TABLE objects; DROP TABLE segments; DROP TABLE agents; DROP TABLE tasks; PRAGMA user_version = 0;";
+
+    public override void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _db.Dispose();
+    }
+}
+
+[RequiresPostgres]
+public sealed class PostgresSchemaHistory : SchemaHistoryConformance
+{
+    private readonly PostgresTestDatabase _db = new();
+
+    protected override string[] EarlierSteps => EarlierSchemas.Postgres;
+    protected override ITaskStore Open() => _db.Open();
+
+    protected override DbConnection Connect()
+    {
+        var c = new NpgsqlConnection(PostgresConnection.Build(_db.ConnectionString, null).ConnectionString);
+        c.Open();
+        return c;
+    }
+
+    protected override void SetVersion(DbConnection c, int version) =>
+        Exec(c, $"CREATE TABLE schema_version(version INTEGER NOT NULL); INSERT INTO schema_version(version) VALUES({version})");
+
+    protected override long ReadVersion(DbConnection c) => Convert.ToInt64(Exec(c, "SELECT MAX(version) FROM schema_version", scalar: true));
+
+    protected override List<string> Describe(DbConnection c)
+    {
+        var rows = new List<string>();
+        void Add(string sql)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            cmd.Parameters.Add(new NpgsqlParameter("s", _db.Schema));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                rows.Add(string.Join(" | ", Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "null" : Convert.ToString(r.GetValue(i)))));
+        }
+        Add("""
+            SELECT table_name, column_name, data_type, is_nullable, column_default, collation_name, is_identity, identity_generation
+            FROM information_schema.columns WHERE table_schema = @s ORDER BY table_name, column_name
+            """);
+        Add("SELECT tablename, indexname, replace(indexdef, @s || '.', '') FROM pg_indexes WHERE schemaname = @s ORDER BY indexname");
+        Add("""
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE connamespace = @s::regnamespace ORDER BY conname
+            """);
+        return rows;
+    }
+
+    protected override string DropAll => "DROP TABLE objects, segments, agents, tasks, schema_version";
+
+    public override void Dispose() => _db.Dispose();
+}
