@@ -1,6 +1,7 @@
 using MspMigration.Engine.Agent;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Output;
 using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
@@ -20,7 +21,9 @@ public sealed class MigrationService : IDisposable
         _store = store;
     }
 
-    public AgentConfig Config { get; }
+    // Internal: what the host needs of the configuration comes through the calls below and the
+    // output channel, so the cmdlets never read settings themselves.
+    internal AgentConfig Config { get; }
     public string ControlPlaneDescription => _store.Description;
 
     public static async Task<MigrationService> OpenAsync(string? configPath, CancellationToken cancellationToken)
@@ -45,8 +48,8 @@ public sealed class MigrationService : IDisposable
         return new MigrationService(config, store);
     }
 
-    /// <param name="warning">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
-    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken, Action<string>? warning = null)
+    /// <param name="output">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
+    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, IEngineOutput output, CancellationToken cancellationToken)
     {
         TaskNames.Validate(request.Name);
         var source = StoreLocation.Parse(request.Source, "Source");
@@ -56,7 +59,7 @@ public sealed class MigrationService : IDisposable
         if (source.Scheme == destination.Scheme && source.Bucket == destination.Bucket && source.Prefix == destination.Prefix)
             throw new MigrationException("SourceEqualsDestination", MigrationErrorKind.InvalidArgument,
                 $"The source and the destination are the same place ({source}).", request.Destination);
-        foreach (var w in warnings) warning?.Invoke(w);
+        foreach (var w in warnings) output.Warning(w);
         var options = new TaskOptions
         {
             QpsLimit = LimitText.Qps(request.QpsLimit),
@@ -100,9 +103,14 @@ public sealed class MigrationService : IDisposable
             yield return item;
     }
 
-    /// <summary>Checks that this agent can list, read and (unless <paramref name="checkWrite"/> is false) write a store.</summary>
-    public Task<EndpointTestResult> TestEndpointAsync(string location, string? profileName, bool checkWrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks that this agent can list, read and (unless <paramref name="checkWrite"/> is false) write a store.
+    /// Warnings about this agent's configuration go to <paramref name="output"/>; what is wrong with the store is the result's Problems.
+    /// </summary>
+    public Task<EndpointTestResult> TestEndpointAsync(string location, string? profileName, bool checkWrite, IEngineOutput output,
+        CancellationToken cancellationToken)
     {
+        foreach (var warning in Config.Warnings) output.Warning(warning);
         var parsed = StoreLocation.Parse(location, "Location");
         StoreFactory.ValidateSource(parsed);
         var name = Blank(profileName);
@@ -114,8 +122,25 @@ public sealed class MigrationService : IDisposable
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
         _store.ListAgentsAsync(Config.LeaseDuration, cancellationToken);
 
-    public Task<AgentRunSummary> RunAgentAsync(AgentRunOptions options, IAgentObserver observer, CancellationToken cancellationToken) =>
-        new AgentHost(Config, _store, observer).RunAsync(options, cancellationToken);
+    /// <summary>The name an agent started with <paramref name="requested"/> (null: none asked for) runs under.</summary>
+    public string AgentName(string? requested) => AgentIdentity.NameFor(requested, Config);
+
+    public Task<AgentRunSummary> RunAgentAsync(AgentRunOptions options, IEngineOutput output, CancellationToken cancellationToken) =>
+        new AgentHost(Config, _store, output).RunAsync(options, cancellationToken);
+
+    /// <summary>
+    /// What a run of an agent would copy, overwrite and skip, from listings only: the named tasks,
+    /// or without names every task an agent would work on.
+    /// </summary>
+    public async IAsyncEnumerable<PlannedObject> PlanAgentRunAsync(IReadOnlyCollection<string> taskNames,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<string> names = taskNames.Count > 0 ? [.. taskNames]
+            : WorkableTasks.Of(await _store.ListTasksAsync(cancellationToken).ConfigureAwait(false), []).Select(t => t.Name).ToList();
+        foreach (var name in names)
+            await foreach (var item in PlanAsync(name, cancellationToken).ConfigureAwait(false))
+                yield return item;
+    }
 
     /// <summary>Changes limits, window or policy; agents pick the change up at their next poll.</summary>
     public async Task<MigrationTask> SetTaskAsync(string name, TaskChanges changes, CancellationToken cancellationToken)
