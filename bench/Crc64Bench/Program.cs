@@ -4,6 +4,7 @@
 //   copy <src> <dst>     every file copied by the local store's PutAsync, as the agent does, one at a time
 using System.Diagnostics;
 using MspMigration.Engine.Integrity;
+using MspMigration.Engine.Streams;
 using MspMigration.Engine.Stores.Local;
 
 var mode = args.Length > 0 ? args[0] : "crc";

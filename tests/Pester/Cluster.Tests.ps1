@@ -1,11 +1,14 @@
 # A cluster of agents as separate pwsh processes on one control plane (SQLite on one machine, or
 # PostgreSQL): a worker joins late, a worker is killed with SIGKILL mid-task, and the master is
 # killed in the middle of listing a second task. Both tasks finish, nothing is lost, and nothing
-# is copied twice beyond what was in flight at the kills.
+# is copied twice beyond what was in flight at the kills. The second task's source is an s3rver
+# bucket behind the fault proxy, which delays every listing request so the master can be killed
+# in the middle of its listing.
 BeforeDiscovery {
+    $noS3 = -not ((Test-Path "$PSScriptRoot/../infra/node_modules/s3rver") -and (Get-Command rclone -ErrorAction SilentlyContinue))
     $stores = @(
-        @{ Store = 'sqlite'; NoServer = $false }
-        @{ Store = 'postgres'; NoServer = -not $env:MSPMIGRATION_TEST_PG }
+        @{ Store = 'sqlite'; NoServer = $noS3 }
+        @{ Store = 'postgres'; NoServer = $noS3 -or -not $env:MSPMIGRATION_TEST_PG }
     )
 }
 
@@ -19,13 +22,18 @@ Describe 'Agents on a <Store> control plane, killed mid-task and mid-listing' -S
         if ($NoServer) { return }
         $concurrency = 4
         $countA = 3000
-        $countB = 4000
-        # Small pages and segments, and a test-only pause after each listing page, make the listing
-        # slow enough (about 6 s for task a, 8 s for task b) to kill the master in the middle of it.
+        $countB = 2000
+        # Task b lists 40 pages of 50 keys, each answered 200 ms late by the proxy: about 8 s of
+        # listing, cut into 20 segments, in which the master is killed.
+        $s3 = Start-S3rver -Bucket src2 -NoVHost
+        $proxy = Start-FaultProxy -Target $s3 -DelayRate 1 -DelayMs 200 -Match '^ListObjects '
+        $srcProfile = "[profiles.src2]`ntype = `"s3`"`nendpoint = `"$($proxy.Endpoint)`"`nforce_path_style = true`naccess_key_id = `"S3RVER`"`nsecret_access_key = `"S3RVER`""
         $ws = New-ClusterWorkspace -Store $Store -Agents master, w1, w2 -Concurrency $concurrency `
-            -AgentSettings "lease_seconds = 4`nsegment_objects = 100`nlist_page_size = 50" -Testing 'listing_page_delay_ms = 100'
+            -AgentSettings "lease_seconds = 4`nsegment_objects = 100`nlist_page_size = 50" -Sections $srcProfile
         New-SourceTree -Path "$($ws.Root)/src" -Count $countA -MaxSize 2048 -Seed 1
         New-SourceTree -Path "$($ws.Root)/src2" -Count $countB -MaxSize 2048 -Seed 2
+        $seeded = Invoke-Rclone @('copy', "$($ws.Root)/src2", "$(Get-RcloneRemote $s3)src2", '--transfers', '16')
+        if ($seeded.ExitCode -ne 0) { throw "seeding with rclone failed: $($seeded.Output)" }
         $env:MSPMIGRATION_CONFIG = $ws.Config
         # A cluster-wide QPS limit keeps task a running for about 20 s however fast the machine, so
         # the late worker always finds work left (the agents share the limit between them).
@@ -63,8 +71,8 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         $w1Running = -not $agents['w1'].HasExited
         Send-Signal -ProcessId $agents['w1'].Id -Signal KILL
 
-        New-MigrationTask -Name b -Source "$($ws.Root)/src2" -Destination "$($ws.Root)/dst2" -MasterAgent master | Out-Null
-        Wait-Until -TimeoutSeconds 120 -Because 'the master to be listing task b' { (Get-MigrationStatus b).SegmentsTotal -ge 8 }
+        New-MigrationTask -Name b -Source s3://src2/ -SourceProfile src2 -Destination "$($ws.Root)/dst2" -MasterAgent master | Out-Null
+        Wait-Until -TimeoutSeconds 120 -Because 'the master to be listing task b' { (Get-MigrationStatus b).SegmentsTotal -ge 6 }
         $agentsAtMasterKill = Get-MigrationAgent
         Send-Signal -ProcessId $agents['master'].Id -Signal KILL
         $statusAtMasterKill = Get-MigrationStatus b
@@ -83,6 +91,8 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         if ($NoServer) { return }
         $env:MSPMIGRATION_CONFIG = $null
         foreach ($p in $agents.Values) { if (-not $p.HasExited) { $p.Kill($true) } }
+        Stop-FaultProxy $proxy
+        Stop-S3rver $s3
         Remove-ClusterWorkspace $ws
     }
 

@@ -65,6 +65,29 @@ Get-MigrationStatus -Name demo | ConvertTo-Json -Compress -EnumsAsStrings
     }
 }
 
+Describe 'Segments cut by size (segment_mb)' {
+    BeforeAll {
+        # Ten objects of 400 kB with segments of at most 1 MB: a segment closes at its third object
+        # (1.2 MB), so 3 + 3 + 3 + 1 objects, long before segment_objects (1,000) would cut them.
+        $ws = New-TestWorkspace -AgentSettings @{ segment_mb = 1 }
+        foreach ($i in 0..9) { [IO.File]::WriteAllBytes("$($ws.Source)/f$i.bin", [byte[]]::new(400000)) }
+        $run = Invoke-Pwsh -Workspace $ws -Name segments -Script @'
+New-MigrationTask -Name sized -Source ./src -Destination ./dst | Out-Null
+Start-MigrationAgent -ExitWhenIdle | Out-Null
+Get-MigrationStatus -Name sized | ConvertTo-Json -Compress -EnumsAsStrings
+'@
+        $status = ($run.Output -split "`n" | Where-Object { $_ -like '{*' } | Select-Object -Last 1) | ConvertFrom-Json
+    }
+    AfterAll { Remove-TestWorkspace $ws }
+
+    It 'closes a segment once its objects reach segment_mb' {
+        $run.ExitCode | Should -Be 0
+        $status.State | Should -Be 'Completed'
+        $status.Succeeded | Should -Be 10
+        $status.SegmentsTotal | Should -Be 4
+    }
+}
+
 Describe 'A source with unreadable objects' {
     BeforeAll {
         $ws = New-TestWorkspace

@@ -212,13 +212,14 @@ function Invoke-TestPostgres([Parameter(Mandatory)][string] $Sql) {
 function New-ClusterWorkspace {
     # A workspace shared by several agents: one agent.toml per agent (its own name and transfer
     # log) plus agent.toml for the test's own cmdlets, all naming one control plane: a SQLite file
-    # in the workspace, or a fresh schema of the test PostgreSQL server.
+    # in the workspace, or a fresh schema of the test PostgreSQL server. $Sections is TOML added
+    # to every file (credential profiles, say).
     param(
         [Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Store,
         [Parameter(Mandatory)][string[]] $Agents,
         [int] $Concurrency = 4,
         [string] $AgentSettings = '',
-        [string] $Testing = ''
+        [string] $Sections = ''
     )
     $ws = New-TestWorkspace
     $schema = $null
@@ -240,11 +241,10 @@ poll_seconds = 1
 transfer_log = "$name.transfers.log"
 $AgentSettings
 
-[testing]
-$Testing
-
 [control_plane]
 $controlPlane
+
+$Sections
 "@ | Set-Content -Path (Join-Path $ws.Root $file)
     }
     $ws | Add-Member -NotePropertyName Schema -NotePropertyValue $schema

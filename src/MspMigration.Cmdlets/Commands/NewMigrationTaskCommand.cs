@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MspMigration.Cmdlets.Bridge;
 using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
@@ -95,9 +94,9 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
             var request = new Engine.Facade.TaskRequest
             {
                 Name = Name,
-                Source = StorePaths.Resolve(Source, ResolvePath),
+                Source = ProviderPaths.Resolve(Source, ResolvePath),
                 SourceProfile = SourceProfile,
-                Destination = StorePaths.Resolve(Destination, ResolvePath),
+                Destination = ProviderPaths.Resolve(Destination, ResolvePath),
                 DestinationProfile = DestinationProfile,
                 SameNamePolicy = SameNamePolicy,
                 MasterAgent = MasterAgent,
@@ -116,11 +115,8 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                 },
             };
             var service = Service();
-            // Collected off the pipeline thread, written on it once the engine has finished.
-            var warnings = new List<string>();
-            var task = Run(ct => service.CreateTaskAsync(request, ct, warnings.Add));
-            foreach (var warning in warnings) WriteWarning(warning);
-            WriteObject(task);
+            var output = new CmdletOutput(this);
+            WriteObject(RunPumped(ct => service.CreateTaskAsync(request, output, ct)));
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MspMigration.Cmdlets.Bridge;
 using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
@@ -80,19 +79,12 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
     }
 
     /// <summary>The dry run: what a run would copy, overwrite and skip, from listings only.</summary>
-    private void WritePlan(Engine.Facade.MigrationService service, List<string> tasks)
-    {
-        var names = _tasks.Count > 0 ? tasks
-            : Run(service.ListTasksAsync).Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running).Select(t => t.Name).ToList();
-        foreach (var task in names)
+    private void WritePlan(Engine.Facade.MigrationService service, List<string> tasks) =>
+        RunPumped(async ct =>
         {
-            RunPumped(async ct =>
-            {
-                await foreach (var item in service.PlanAsync(task, ct).ConfigureAwait(false)) PostObject(item);
-                return true;
-            });
-        }
-    }
+            await foreach (var item in service.PlanAgentRunAsync(tasks, ct).ConfigureAwait(false)) PostObject(item);
+            return true;
+        });
 
     protected override void EndProcessing()
     {
@@ -113,7 +105,7 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
                 WritePlan(service, tasks);
                 return;
             }
-            var name = AgentName ?? service.Config.AgentName;
+            var name = service.AgentName(AgentName);
             if (!ShouldProcess($"agent '{name}' on {service.ControlPlaneDescription}", "Start migration agent")) return;
             var options = new Engine.Agent.AgentRunOptions
             {
@@ -123,20 +115,20 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
                 Concurrency = Concurrency > 0 ? Concurrency : null,
                 TaskProgressInterval = ShowsProgress ? TaskProgressInterval : null,
             };
-            var observer = new AgentObserver(this, name);
+            var output = new CmdletOutput(this) { AgentName = name };
             AgentRunSummary summary;
             using var termination = new TerminationSignal(CancelWork);
             try
             {
-                summary = RunPumped(ct => service.RunAgentAsync(options, observer, ct));
+                summary = RunPumped(ct => service.RunAgentAsync(options, output, ct));
             }
             finally
             {
-                observer.Complete();
+                output.Complete();
             }
             WriteObject(summary);
-            ReportUncleanTasks(service, observer.Finished);
-            if (ExitWhenIdle && !summary.Cancelled) ReportNotWorkable(observer);
+            ReportUncleanTasks(service, output.Finished);
+            if (ExitWhenIdle && !summary.Cancelled) ReportNotWorkable(output);
             if (termination.Received)
             {
                 // The summary and the error still reach the pipeline; then the process ends with
@@ -159,11 +151,11 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
 
     // With -ExitWhenIdle the agent returns when only tasks it cannot open remain: that is not a
     // finished migration, so each such task is an error (another agent may still do it).
-    private void ReportNotWorkable(AgentObserver observer)
+    private void ReportNotWorkable(CmdletOutput output)
     {
-        foreach (var (task, reason) in observer.NotWorkable.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var (task, reason) in output.NotWorkable.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase))
         {
-            if (observer.Finished.ContainsKey(task)) continue;
+            if (output.Finished.ContainsKey(task)) continue;
             WriteError(new ErrorRecord(new MigrationException("TaskNotWorkableHere", MigrationErrorKind.InvalidOperation,
                 $"This agent cannot work on task '{task}': {reason} An agent that has what it needs can; or add it to this agent's configuration.", task),
                 "TaskNotWorkableHere", ErrorCategory.ResourceUnavailable, task));

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MspMigration.Cmdlets.Bridge;
 using MspMigration.Cmdlets.Infrastructure;
 
 namespace MspMigration.Cmdlets.Commands;
@@ -26,15 +25,19 @@ public sealed class TestMigrationEndpointCommand : MigrationCmdlet
     [Parameter]
     public SwitchParameter ReadOnly { get; set; }
 
+    // TestEndpointAsync reports agent.toml's warnings through the output channel itself.
+    protected override bool WritesConfigWarnings => false;
+
     protected override void ProcessRecord()
     {
         try
         {
             var service = Service();
-            var location = StorePaths.Resolve(Location, ResolvePath);
+            var location = ProviderPaths.Resolve(Location, ResolvePath);
             // Without -ReadOnly a probe object is written and deleted: that is the state change.
             var write = !ReadOnly && ShouldProcess(location, "Write and delete a probe object");
-            WriteObject(Run(ct => service.TestEndpointAsync(location, Profile, write, ct)));
+            var output = new CmdletOutput(this);
+            WriteObject(RunPumped(ct => service.TestEndpointAsync(location, Profile, write, output, ct)));
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

@@ -52,7 +52,7 @@ public abstract class MigrationCmdlet : PSCmdlet, IDisposable
     {
         if (_configWarned) return;
         _configWarned = true;
-        foreach (var warning in Service().Config.Warnings) PostWarning(warning);
+        Service().ReportConfigWarnings(new CmdletOutput(this));
     }
 
     /// <summary>

@@ -36,11 +36,4 @@ public abstract class TaskCommand : MigrationCmdlet
     }
 
     protected abstract void Act(string name);
-
-    protected void WriteTask(string name)
-    {
-        if (!PassThru) return;
-        var service = Service();
-        WriteObject(Run(ct => service.GetTaskAsync(name, ct)));
-    }
 }

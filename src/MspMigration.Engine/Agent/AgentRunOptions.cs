@@ -16,14 +16,8 @@ public sealed class AgentRunOptions
     public string? AgentName { get; init; }
 
     /// <summary>
-    /// How often to read each task's status for <see cref="IAgentObserver.TaskProgress"/>;
+    /// How often to read each task's status for <see cref="Output.IEngineOutput.TaskProgress"/>;
     /// null reads none (a host that shows no progress saves the queries).
     /// </summary>
     public TimeSpan? TaskProgressInterval { get; init; }
-
-    /// <summary>Objects per segment; overrides agent.toml's segment_objects (MSP's default 1,000) when set.</summary>
-    public int? SegmentObjects { get; init; }
-
-    /// <summary>Bytes per segment (MSP's default 100 GB).</summary>
-    public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;
 }

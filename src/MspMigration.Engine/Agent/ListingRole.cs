@@ -1,5 +1,6 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Output;
 using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
@@ -10,10 +11,10 @@ namespace MspMigration.Engine.Agent;
 /// cut it into segments and store each segment together with the listing cursor, so a successor
 /// resumes where it stopped.
 /// </summary>
-internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, AgentRunOptions options, IAgentObserver observer,
+internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, IEngineOutput observer,
     Action? segmentStored = null)
 {
-    private readonly int _segmentObjects = options.SegmentObjects ?? config.SegmentObjects;
+    private readonly int _segmentObjects = config.SegmentObjects;
 
     /// <summary>Lists as long as this agent holds the lease; returns true when the listing is complete.</summary>
     public async Task<bool> RunAsync(TaskRuntime runtime, Func<bool> mayContinue, CancellationToken cancellationToken)
@@ -53,7 +54,7 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
                 if (!filter.Accepts(o)) continue;
                 segment.Add(o);
                 segmentBytes += o.Size;
-                if (segment.Count >= _segmentObjects || segmentBytes >= options.SegmentBytes)
+                if (segment.Count >= _segmentObjects || segmentBytes >= config.SegmentBytes)
                 {
                     queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, o.Key, false, cancellationToken).ConfigureAwait(false);
                     segmentStart = o.Key;
@@ -77,8 +78,6 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
                 segmentStart = lastKey;
             }
             cursor = page.NextStartAfter;
-            if (config.ListingPageDelay > TimeSpan.Zero)
-                await Task.Delay(config.ListingPageDelay, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,3 +1,5 @@
+using MspMigration.Engine.Output;
+
 namespace MspMigration.Engine.Agent;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace MspMigration.Engine.Agent;
 /// retries) would otherwise repeat the same line until the operator stops reading them.
 /// A topic says what the warning is about; a new message for it passes, the same one does not.
 /// </summary>
-internal sealed class WarningGate(IAgentObserver observer)
+internal sealed class WarningGate(IEngineOutput observer)
 {
     private readonly Dictionary<string, string> _last = new(StringComparer.Ordinal);
 

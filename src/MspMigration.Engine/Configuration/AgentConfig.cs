@@ -56,13 +56,10 @@ public sealed record AgentConfig
     public string? TransferLog { get; init; }
     /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;
+    /// <summary>Bytes per segment at most, whichever limit comes first ([agent] segment_mb; MSP's default 100 GB).</summary>
+    public long SegmentBytes { get; init; } = 100L * 1000 * 1000 * 1000;
     /// <summary>Objects asked for per listing request (S3 returns at most 1,000).</summary>
     public int ListPageSize { get; init; } = 1000;
-    /// <summary>
-    /// Test-only ([testing] listing_page_delay_ms): a pause after each listing page, so that tests
-    /// can kill a master in the middle of a listing. Zero in production.
-    /// </summary>
-    public TimeSpan ListingPageDelay { get; init; } = TimeSpan.Zero;
     public ControlPlaneConfig ControlPlane { get; init; } = new(ControlPlaneConfig.Sqlite, Path.Combine(ConfigLocator.Home, "controlplane.db"));
     public IReadOnlyDictionary<string, CredentialProfile> Profiles { get; init; } = new Dictionary<string, CredentialProfile>();
     /// <summary>Problems worth telling the operator that do not stop the agent (a world-readable file of secrets).</summary>

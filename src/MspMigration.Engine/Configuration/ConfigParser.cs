@@ -7,6 +7,9 @@ namespace MspMigration.Engine.Configuration;
 /// <summary>Parses agent.toml with Tomlyn's table model, naming the offending setting on any error.</summary>
 public static class ConfigParser
 {
+    // segment_mb counts decimal megabytes, as MSP's "100 GB per segment" does.
+    private const long Megabyte = 1000 * 1000;
+
     public static AgentConfig ParseFile(string path)
     {
         string text;
@@ -38,7 +41,6 @@ public static class ConfigParser
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var agent = Table(root, "agent", path);
         var cp = Table(root, "control_plane", path);
-        var testing = Table(root, "testing", path);
         var defaults = new AgentConfig();
 
         var controlPlane = defaults.ControlPlane;
@@ -101,8 +103,8 @@ public static class ConfigParser
             StallTimeout = TimeSpan.FromSeconds(Int(agent, "stall_seconds", path, (int)defaults.StallTimeout.TotalSeconds, 1, 3600)),
             Fsync = Bool(agent, "fsync", path, defaults.Fsync),
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
+            SegmentBytes = Int(agent, "segment_mb", path, (int)(defaults.SegmentBytes / Megabyte), 1, 10_000_000) * Megabyte,
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
-            ListingPageDelay = TimeSpan.FromMilliseconds(Int(testing, "listing_page_delay_ms", path, 0, 0, 60_000, "testing")),
             TransferLog = transferLog is null ? null : Path.GetFullPath(transferLog, baseDir),
             ControlPlane = controlPlane,
             Profiles = profiles,

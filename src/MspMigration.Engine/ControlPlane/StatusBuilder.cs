@@ -1,34 +1,5 @@
 namespace MspMigration.Engine.ControlPlane;
 
-/// <summary>What a store counts for a status, whatever the store.</summary>
-internal sealed class JournalCounts
-{
-    public bool ListingDone;
-    public long ChangedInPass;
-    public int Segments;
-    public int SegmentsDone;
-    public long Total, TotalBytes, Succeeded, SucceededBytes, Skipped, Failed;
-
-    public void Add(ObjectOutcome outcome, long count, long bytes)
-    {
-        Total += count;
-        TotalBytes += bytes;
-        switch (outcome)
-        {
-            case ObjectOutcome.Succeeded:
-                Succeeded += count;
-                SucceededBytes += bytes;
-                break;
-            case ObjectOutcome.Skipped:
-                Skipped += count;
-                break;
-            case ObjectOutcome.Failed:
-                Failed += count;
-                break;
-        }
-    }
-}
-
 /// <summary>Turns the counters any store reads into the status operators see.</summary>
 internal static class StatusBuilder
 {

@@ -1,6 +1,7 @@
 using MspMigration.Engine.Agent;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Output;
 using MspMigration.Engine.Policies;
 using MspMigration.Engine.Stores;
 
@@ -21,7 +22,9 @@ public sealed class MigrationService : IDisposable
         _store = store;
     }
 
-    public AgentConfig Config { get; }
+    // Internal: what the host needs of the configuration comes through the calls below and the
+    // output channel, so the cmdlets never read settings themselves.
+    internal AgentConfig Config { get; }
     public string ControlPlaneDescription => _store?.Description ?? Config.ControlPlane.ToString();
 
     /// <summary>Opens the configuration and the control plane, creating the control plane if it does not exist.</summary>
@@ -61,8 +64,8 @@ public sealed class MigrationService : IDisposable
         "so there are no tasks yet. Check -ConfigPath or $env:MSPMIGRATION_CONFIG; New-MigrationTask and Start-MigrationAgent create it.",
         Config.ControlPlane.Location);
 
-    /// <param name="warning">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
-    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken, Action<string>? warning = null)
+    /// <param name="output">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
+    public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, IEngineOutput output, CancellationToken cancellationToken)
     {
         TaskNames.Validate(request.Name);
         var source = StoreLocation.Parse(request.Source, "Source");
@@ -71,10 +74,10 @@ public sealed class MigrationService : IDisposable
         StoreFactory.ValidateDestination(destination);
         StoreOverlap.Check(source, Blank(request.SourceProfile), Config.FindProfile(Blank(request.SourceProfile)),
             destination, Blank(request.DestinationProfile), Config.FindProfile(Blank(request.DestinationProfile)));
-        foreach (var w in warnings) warning?.Invoke(w);
+        foreach (var w in warnings) output.Warning(w);
         foreach (var profile in new[] { Blank(request.SourceProfile), Blank(request.DestinationProfile) }.Distinct())
             if (profile is not null && Config.FindProfile(profile) is null)
-                warning?.Invoke(UnknownProfileWarning(profile));
+                output.Warning(UnknownProfileWarning(profile));
         var settings = request.Settings.Checked();
         // A URL list knows no sizes or times before the fetch: such filters would silently misfire.
         if (source.Scheme == "urllist" && settings.FiltersBySizeOrTime())
@@ -106,9 +109,14 @@ public sealed class MigrationService : IDisposable
             yield return item;
     }
 
-    /// <summary>Checks that this agent can list, read and (unless <paramref name="checkWrite"/> is false) write a store.</summary>
-    public Task<EndpointTestResult> TestEndpointAsync(string location, string? profileName, bool checkWrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks that this agent can list, read and (unless <paramref name="checkWrite"/> is false) write a store.
+    /// Warnings about this agent's configuration go to <paramref name="output"/>; what is wrong with the store is the result's Problems.
+    /// </summary>
+    public Task<EndpointTestResult> TestEndpointAsync(string location, string? profileName, bool checkWrite, IEngineOutput output,
+        CancellationToken cancellationToken)
     {
+        foreach (var warning in Config.Warnings) output.Warning(warning);
         var parsed = StoreLocation.Parse(location, "Location");
         StoreFactory.ValidateSource(parsed);
         var name = Blank(profileName);
@@ -120,8 +128,31 @@ public sealed class MigrationService : IDisposable
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
         Store.ListAgentsAsync(Config.LeaseDuration, cancellationToken);
 
-    public Task<AgentRunSummary> RunAgentAsync(AgentRunOptions options, IAgentObserver observer, CancellationToken cancellationToken) =>
-        new AgentHost(Config, Store, observer).RunAsync(options, cancellationToken);
+    /// <summary>Typos and risky settings in agent.toml, for the commands that start no agent (an agent reports them itself).</summary>
+    public void ReportConfigWarnings(IEngineOutput output)
+    {
+        foreach (var warning in Config.Warnings) output.Warning(warning);
+    }
+
+    /// <summary>The name an agent started with <paramref name="requested"/> (null: none asked for) runs under.</summary>
+    public string AgentName(string? requested) => AgentIdentity.NameFor(requested, Config);
+
+    public Task<AgentRunSummary> RunAgentAsync(AgentRunOptions options, IEngineOutput output, CancellationToken cancellationToken) =>
+        new AgentHost(Config, Store, output).RunAsync(options, cancellationToken);
+
+    /// <summary>
+    /// What a run of an agent would copy, overwrite and skip, from listings only: the named tasks,
+    /// or without names every task an agent would work on.
+    /// </summary>
+    public async IAsyncEnumerable<PlannedObject> PlanAgentRunAsync(IReadOnlyCollection<string> taskNames,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<string> names = taskNames.Count > 0 ? [.. taskNames]
+            : WorkableTasks.Of(await Store.ListTasksAsync(cancellationToken).ConfigureAwait(false), []).Select(t => t.Name).ToList();
+        foreach (var name in names)
+            await foreach (var item in PlanAsync(name, cancellationToken).ConfigureAwait(false))
+                yield return item;
+    }
 
     /// <summary>Changes limits, window or policy; agents pick the change up at their next poll.</summary>
     public async Task<MigrationTask> SetTaskAsync(string name, TaskChanges changes, CancellationToken cancellationToken)

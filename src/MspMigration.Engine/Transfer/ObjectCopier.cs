@@ -3,6 +3,7 @@ using MspMigration.Engine.ControlPlane;
 using MspMigration.Engine.Integrity;
 using MspMigration.Engine.Limits;
 using MspMigration.Engine.Policies;
+using MspMigration.Engine.Streams;
 using MspMigration.Engine.Stores;
 
 namespace MspMigration.Engine.Transfer;

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
 using MspMigration.Engine.Agent;
 using MspMigration.Engine.Facade;
+using MspMigration.Engine.Output;
 
 namespace MspMigration.Tests.Unit.Agent;
 
-/// <summary>What an agent tells its observer about tasks: per-task status when asked for, and every finish.</summary>
+/// <summary>What an agent tells its host through the output channel about tasks: per-task status when asked for, and every finish.</summary>
 public sealed class ObserverReportingTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("msp-unit-").FullName;
 
-    private sealed class RecordingObserver : IAgentObserver
+    private sealed class RecordingObserver : IEngineOutput
     {
         public ConcurrentQueue<MigrationStatus> Statuses { get; } = new();
         public ConcurrentQueue<(string Task, MigrationTaskState State)> Finished { get; } = new();
@@ -39,7 +40,7 @@ public sealed class ObserverReportingTests : IDisposable
     public async Task Reports_task_status_when_an_interval_is_set()
     {
         using var service = await OpenAsync();
-        await service.CreateTaskAsync(new TaskRequest { Name = "t", Source = Seed("src", 20), Destination = Path.Combine(_root, "dst") }, CancellationToken.None);
+        await service.CreateTaskAsync(new TaskRequest { Name = "t", Source = Seed("src", 20), Destination = Path.Combine(_root, "dst") }, NullEngineOutput.Instance, CancellationToken.None);
         var observer = new RecordingObserver();
         await service.RunAgentAsync(new AgentRunOptions { ExitWhenIdle = true, TaskProgressInterval = TimeSpan.FromSeconds(1) }, observer, CancellationToken.None);
         Assert.Contains(observer.Statuses, s => s.TaskName == "t");
@@ -50,7 +51,7 @@ public sealed class ObserverReportingTests : IDisposable
     public async Task Reports_no_task_status_without_an_interval()
     {
         using var service = await OpenAsync();
-        await service.CreateTaskAsync(new TaskRequest { Name = "t", Source = Seed("src", 20), Destination = Path.Combine(_root, "dst") }, CancellationToken.None);
+        await service.CreateTaskAsync(new TaskRequest { Name = "t", Source = Seed("src", 20), Destination = Path.Combine(_root, "dst") }, NullEngineOutput.Instance, CancellationToken.None);
         var observer = new RecordingObserver();
         await service.RunAgentAsync(new AgentRunOptions { ExitWhenIdle = true }, observer, CancellationToken.None);
         Assert.Empty(observer.Statuses);
@@ -62,7 +63,7 @@ public sealed class ObserverReportingTests : IDisposable
     {
         using var service = await OpenAsync();
         var source = Seed("gone", 1);
-        await service.CreateTaskAsync(new TaskRequest { Name = "gone", Source = source, Destination = Path.Combine(_root, "dst") }, CancellationToken.None);
+        await service.CreateTaskAsync(new TaskRequest { Name = "gone", Source = source, Destination = Path.Combine(_root, "dst") }, NullEngineOutput.Instance, CancellationToken.None);
         Directory.Delete(source, recursive: true);
         var observer = new RecordingObserver();
         await service.RunAgentAsync(new AgentRunOptions { ExitWhenIdle = true }, observer, CancellationToken.None);

@@ -38,6 +38,7 @@ public class ConfigParserTests
             [agent]
             give_up_seconds = 8
             segment_objects = 7
+            segment_mb = 3
             list_page_size = 50
 
             [profiles.p]
@@ -51,6 +52,7 @@ public class ConfigParserTests
             Assert.Contains(config.Warnings, w => w.Contains("readable by every user"));
             Assert.Equal(TimeSpan.FromSeconds(8), config.GiveUpAfter);
             Assert.Equal(7, config.SegmentObjects);
+            Assert.Equal(3_000_000, config.SegmentBytes);
             Assert.Equal(50, config.ListPageSize);
         }
         finally

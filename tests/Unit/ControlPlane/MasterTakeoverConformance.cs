@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MspMigration.Engine.Agent;
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Output;
 
 namespace MspMigration.Tests.Unit.ControlPlane;
 
@@ -39,20 +40,16 @@ public abstract class MasterTakeoverConformance : IDisposable
         await successorStore.InitializeAsync(ct);
         var task = await masterStore.CreateTaskAsync(new TaskSpec("t", "local://" + _source, null, "local:///unused-destination", null,
             SameNamePolicy.Overwrite, "master", new MigrationTaskSettings()), ct);
-        // 20 pages of 2 objects, 40 ms apart: about 0.8 s of listing, cut into segments of 4.
-        var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(3), ListPageSize = 2, SegmentObjects = 4, ListingPageDelay = TimeSpan.FromMilliseconds(40) };
+        // 20 pages of 2 objects, cut into segments of 4.
+        var config = new AgentConfig { LeaseDuration = TimeSpan.FromSeconds(3), ListPageSize = 2, SegmentObjects = 4 };
         await using var runtime = TaskRuntime.Open(task, config, _ => { });
 
         using (var crash = new CancellationTokenSource())
         {
-            var master = new ListingRole(masterStore, "master", config, new AgentRunOptions(), new RecordingObserver());
-            var listing = master.RunAsync(runtime, () => true, crash.Token);
-            // The "crash": the master stops dead after two segments, without giving its lease back.
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while ((await successorStore.GetStatusAsync(task.Id, ct)).SegmentsTotal < 2 && DateTime.UtcNow < deadline)
-                await Task.Delay(10);
-            await crash.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listing);
+            // The "crash": the master stops dead after its second segment, without giving its lease back.
+            var stored = 0;
+            var master = new ListingRole(masterStore, "master", config, new RecordingObserver(), () => { if (++stored == 2) crash.Cancel(); });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => master.RunAsync(runtime, () => true, crash.Token));
             // Its last heartbeat, just before it died: the lease runs from here.
             await masterStore.HeartbeatAsync(new AgentRegistration("master", null, "host", 1, DateTimeOffset.UtcNow), config.LeaseDuration, ct);
         }
@@ -61,7 +58,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         Assert.False(atCrash.ListingComplete);
 
         var observer = new RecordingObserver();
-        var successor = new ListingRole(successorStore, "successor", config, new AgentRunOptions(), observer);
+        var successor = new ListingRole(successorStore, "successor", config, observer);
         Assert.False(await successor.RunAsync(runtime, () => true, ct)); // the dead master's lease has not expired yet
         await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(500));
         Assert.True(await successor.RunAsync(runtime, () => true, ct));
@@ -77,13 +74,11 @@ public abstract class MasterTakeoverConformance : IDisposable
         Assert.Equal(Enumerable.Range(0, Objects).Select(i => $"f{i:D2}"), keys);
     }
 
-    private sealed class RecordingObserver : IAgentObserver
+    private sealed class RecordingObserver : IEngineOutput
     {
         public ConcurrentQueue<string> Messages { get; } = new();
         public void Info(string message) => Messages.Enqueue(message);
         public void Warning(string message) => Messages.Enqueue(message);
-        public void Progress(AgentProgress progress) { }
-        public void TaskFinished(MigrationStatus status) { }
     }
 }
 

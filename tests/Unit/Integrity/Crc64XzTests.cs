@@ -1,5 +1,6 @@
 using System.Text;
 using MspMigration.Engine.Integrity;
+using MspMigration.Engine.Streams;
 
 namespace MspMigration.Tests.Unit.Integrity;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using MspMigration.Engine.Integrity;
+using MspMigration.Engine.Streams;
 
 namespace MspMigration.Tests.Unit.Integrity;
 

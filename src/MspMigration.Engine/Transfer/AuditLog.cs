@@ -3,15 +3,17 @@ using System.Text;
 namespace MspMigration.Engine.Transfer;
 
 /// <summary>
-/// Optional append-only audit log: one line per object written to the destination, flushed to
-/// the operating system at once so that it survives the agent being killed.
+/// The optional audit file (agent.toml's transfer_log): one line per object written to the
+/// destination, flushed to the operating system at once so that it survives the agent being
+/// killed. A trail for people and tests to check from outside; the outcomes the migration runs on
+/// go to the control plane through <see cref="Agent.OutcomeRecorder"/>.
 /// </summary>
-public sealed class TransferLog : IDisposable
+public sealed class AuditLog : IDisposable
 {
     private readonly StreamWriter? _writer;
     private readonly object _gate = new();
 
-    public TransferLog(string? path)
+    public AuditLog(string? path)
     {
         if (path is null) return;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -1,10 +1,10 @@
-namespace MspMigration.Cmdlets.Bridge;
+namespace MspMigration.Cmdlets.Infrastructure;
 
 /// <summary>
 /// Relative local paths (directories, and URL list files) are relative to the PowerShell
 /// location, not the process directory; agents read them later, so they are made absolute.
 /// </summary>
-internal static class StorePaths
+internal static class ProviderPaths
 {
     public static string Resolve(string value, Func<string, string> resolvePath)
     {

@@ -1,7 +1,6 @@
 using MspMigration.Engine.Limits;
-using MspMigration.Engine.Streams;
 
-namespace MspMigration.Engine.Transfer;
+namespace MspMigration.Engine.Streams;
 
 /// <summary>Asks the bandwidth limiter for every byte before handing it on.</summary>
 internal sealed class ThrottledReadStream(Stream inner, TaskLimiter limiter) : ReadOnlyStream

@@ -4,18 +4,21 @@ using MspMigration.Engine.ControlPlane;
 namespace MspMigration.Engine.Agent;
 
 /// <summary>
-/// Group commit for object outcomes: workers hand in an outcome and wait until it is durable,
+/// Records object outcomes in the control plane's journal (what status, retries and the failed
+/// list read), as group commit: workers hand in an outcome and wait until it is durable,
 /// while one loop commits whatever has queued in a single transaction. A worker takes its next
 /// object only after its last outcome is committed, so a crash loses at most the objects in flight.
+/// Named apart from <see cref="Transfer.AuditLog"/>, the optional file of objects written: this
+/// is the record the migration runs on, that one a trail for people.
 /// </summary>
-internal sealed class JournalWriter : IAsyncDisposable
+internal sealed class OutcomeRecorder : IAsyncDisposable
 {
     private readonly ITaskStore _store;
     private readonly Channel<(ObjectOutcomeRecord Record, TaskCompletionSource Done)> _queue =
         Channel.CreateUnbounded<(ObjectOutcomeRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public JournalWriter(ITaskStore store)
+    public OutcomeRecorder(ITaskStore store)
     {
         _store = store;
         _loop = Task.Run(LoopAsync);
@@ -25,7 +28,7 @@ internal sealed class JournalWriter : IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite((record, done)))
-            done.SetException(new ObjectDisposedException(nameof(JournalWriter)));
+            done.SetException(new ObjectDisposedException(nameof(OutcomeRecorder)));
         return done.Task;
     }
 

@@ -1,7 +1,7 @@
 using System.IO.Hashing;
-using MspMigration.Engine.Streams;
+using MspMigration.Engine.Integrity;
 
-namespace MspMigration.Engine.Integrity;
+namespace MspMigration.Engine.Streams;
 
 /// <summary>Counts and CRC-64/XZ-hashes every byte read through it, so verification costs no second pass.</summary>
 public sealed class HashingReadStream : ReadOnlyStream

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using MspMigration.Engine.Streams;
 
-namespace MspMigration.Engine.Integrity;
+namespace MspMigration.Engine.Streams;
 
 /// <summary>
 /// Passes a body through while hashing it with MD5, and fails the read that reaches its end if

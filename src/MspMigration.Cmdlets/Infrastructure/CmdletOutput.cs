@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using MspMigration.Cmdlets.Infrastructure;
 using MspMigration.Cmdlets.Progress;
-using MspMigration.Engine.Agent;
+using MspMigration.Engine.Output;
 
-namespace MspMigration.Cmdlets.Bridge;
+namespace MspMigration.Cmdlets.Infrastructure;
 
 /// <summary>
-/// Turns agent events into verbose lines, warnings and progress bars (the agent's own, with one
-/// child bar per task) on the pipeline thread, and remembers how each task finished.
+/// The cmdlets' side of the engine's output channel: information becomes verbose lines,
+/// warnings warnings, and an agent's progress its bar with one child bar per task, all written
+/// on the pipeline thread (through the cmdlet's message pump); remembers how each task finished.
 /// </summary>
-internal sealed class AgentObserver(MigrationCmdlet cmdlet, string agentName) : IAgentObserver
+internal sealed class CmdletOutput(MigrationCmdlet cmdlet) : IEngineOutput
 {
     private const int ActivityId = 1;
     private readonly TaskProgressView _tasks = new(ActivityId);
@@ -24,7 +24,10 @@ internal sealed class AgentObserver(MigrationCmdlet cmdlet, string agentName) : 
     /// <summary>Tasks this agent could not open (a profile it lacks), with the reason.</summary>
     public IReadOnlyDictionary<string, string> NotWorkable => _notWorkable;
 
-    private string Activity => $"Migration agent {agentName}";
+    /// <summary>The agent whose progress bar this draws.</summary>
+    public string AgentName { get; init; } = "";
+
+    private string Activity => $"Migration agent {AgentName}";
 
     public void Info(string message) => cmdlet.PostVerbose(message);
     public void Warning(string message) => cmdlet.PostWarning(message);

@@ -1,0 +1,14 @@
+using MspMigration.Engine.Configuration;
+using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Output;
+
+namespace MspMigration.Engine.Agent;
+
+/// <summary>
+/// What every part of one agent run reads and nothing more: its name, its configuration, the
+/// control plane and the output channel (with the gate that lets a repeated warning through once).
+/// </summary>
+internal sealed record AgentContext(string Name, AgentConfig Config, ITaskStore Store, IEngineOutput Output)
+{
+    public WarningGate Warnings { get; } = new(Output);
+}
