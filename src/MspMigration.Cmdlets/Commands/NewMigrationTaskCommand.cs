@@ -93,9 +93,9 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
             var request = new Engine.Facade.TaskRequest
             {
                 Name = Name,
-                Source = StorePaths.Resolve(Source, ResolvePath),
+                Source = Engine.Stores.StoreKinds.WithAbsolutePaths(Source, ResolvePath),
                 SourceProfile = SourceProfile,
-                Destination = StorePaths.Resolve(Destination, ResolvePath),
+                Destination = Engine.Stores.StoreKinds.WithAbsolutePaths(Destination, ResolvePath),
                 DestinationProfile = DestinationProfile,
                 SameNamePolicy = SameNamePolicy,
                 MasterAgent = MasterAgent,

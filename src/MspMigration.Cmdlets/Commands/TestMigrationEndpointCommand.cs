@@ -32,7 +32,7 @@ public sealed class TestMigrationEndpointCommand : MigrationCmdlet
         {
             var service = Service();
             foreach (var warning in service.Config.Warnings) WriteWarning(warning);
-            var location = StorePaths.Resolve(Location, ResolvePath);
+            var location = Engine.Stores.StoreKinds.WithAbsolutePaths(Location, ResolvePath);
             // Without -ReadOnly a probe object is written and deleted: that is the state change.
             var write = !ReadOnly && ShouldProcess(location, "Write and delete a probe object");
             WriteObject(Run(ct => service.TestEndpointAsync(location, Profile, write, ct)));

@@ -71,7 +71,7 @@ public sealed class AgentHost
         var workers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => WorkerLoopAsync(queue, journal, transferLog, name, stop.Token)))
             .ToArray();
-        var listing = new ListingRole(_store, name, _config, options, _observer, Wake);
+        var listing = new ListingJob(_store, name, _config, options, _observer, Wake);
         var cancelled = false;
         try
         {
@@ -113,7 +113,7 @@ public sealed class AgentHost
         };
     }
 
-    private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingRole listing, WorkQueue queue, CancellationToken ct)
+    private async Task FeedLoopAsync(AgentRunOptions options, string name, ListingJob listing, WorkQueue queue, CancellationToken ct)
     {
         while (true)
         {
@@ -362,7 +362,7 @@ public sealed class AgentHost
         }
     }
 
-    private async Task StartListingIfDueAsync(TaskRuntime runtime, string name, ListingRole listing, CancellationToken ct)
+    private async Task StartListingIfDueAsync(TaskRuntime runtime, string name, ListingJob listing, CancellationToken ct)
     {
         var task = runtime.Task;
         lock (_gate)

@@ -70,10 +70,10 @@ public sealed class MigrationService : IDisposable
             MaxSize = request.MaxSize,
             TimeWindow = string.IsNullOrWhiteSpace(request.TimeWindow) ? null : Limits.TimeWindow.Parse(request.TimeWindow).ToString(),
         }.Validate();
-        // A URL list knows no sizes or times before the fetch: such filters would silently misfire.
-        if (source.Scheme == "urllist" && (options.MinSize ?? options.MaxSize ?? (object?)options.ModifiedAfter ?? options.ModifiedBefore) is not null)
+        // A store that lists no sizes or times (a URL list) knows them only at the fetch: such filters would silently misfire.
+        if (!source.Capabilities.ListsSizesAndTimes && (options.MinSize ?? options.MaxSize ?? (object?)options.ModifiedAfter ?? options.ModifiedBefore) is not null)
             throw new MigrationException("FilterNotSupported", MigrationErrorKind.InvalidArgument,
-                "Size and modification-time filters cannot apply to a URL list, whose sizes and times are known only when each URL is fetched.", request.Source);
+                $"Size and modification-time filters cannot apply to {source}, whose sizes and times are known only when each object is fetched.", request.Source);
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
             Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), options);
         return await _store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);

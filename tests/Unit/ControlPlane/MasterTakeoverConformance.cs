@@ -8,7 +8,7 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// <summary>
 /// A master that dies in the middle of a listing: its listing lease expires and another agent
 /// resumes from the checkpointed cursor, neither losing nor listing an object twice. Runs the
-/// real ListingRole over a local directory, on every store.
+/// real ListingJob over a local directory, on every store.
 /// </summary>
 public abstract class MasterTakeoverConformance : IDisposable
 {
@@ -45,7 +45,7 @@ public abstract class MasterTakeoverConformance : IDisposable
 
         using (var crash = new CancellationTokenSource())
         {
-            var master = new ListingRole(masterStore, "master", config, new AgentRunOptions(), new RecordingObserver());
+            var master = new ListingJob(masterStore, "master", config, new AgentRunOptions(), new RecordingObserver());
             var listing = master.RunAsync(runtime, () => true, crash.Token);
             // The "crash": the master stops dead after two segments, without giving its lease back.
             var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -61,7 +61,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         Assert.False(atCrash.ListingComplete);
 
         var observer = new RecordingObserver();
-        var successor = new ListingRole(successorStore, "successor", config, new AgentRunOptions(), observer);
+        var successor = new ListingJob(successorStore, "successor", config, new AgentRunOptions(), observer);
         Assert.False(await successor.RunAsync(runtime, () => true, ct)); // the dead master's lease has not expired yet
         await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(500));
         Assert.True(await successor.RunAsync(runtime, () => true, ct));
