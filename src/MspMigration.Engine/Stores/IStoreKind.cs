@@ -45,6 +45,9 @@ public interface IStoreKind
     /// <summary>Checks what can be checked without credentials; throws for a bad destination.</summary>
     void ValidateDestination(StoreLocation location);
 
+    /// <summary>Where a store at this location keeps its objects, with the profile that locates a network service.</summary>
+    StorePlace Place(StoreLocation location, string? profileName, CredentialProfile? profile);
+
     /// <summary>Opens the store with the credential profile the agent resolved (null: the environment's, or none).</summary>
     IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options);
 }

@@ -32,6 +32,9 @@ public sealed class LocalStoreKind : IStoreKind
 
     public IReadOnlyList<string> ValidateSource(StoreLocation location)
     {
+        if (File.Exists(location.Bucket))
+            throw new MigrationException("SourceNotADirectory", MigrationErrorKind.InvalidArgument,
+                $"The source '{location.Bucket}' is a file, not a directory; give the directory that holds it (with -Include to pick files).", location.Bucket);
         if (!Directory.Exists(location.Bucket))
             throw new MigrationException("SourceNotFound", MigrationErrorKind.ObjectNotFound,
                 $"The source directory '{location.Bucket}' does not exist.", location.Bucket);
@@ -44,6 +47,8 @@ public sealed class LocalStoreKind : IStoreKind
             throw new MigrationException("DestinationNotADirectory", MigrationErrorKind.InvalidArgument,
                 $"The destination '{location.Bucket}' is a file, not a directory.", location.Bucket);
     }
+
+    public StorePlace Place(StoreLocation location, string? profileName, CredentialProfile? profile) => new(Folder: location.Bucket);
 
     public IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options) =>
         new LocalObjectStore(location.Bucket) { Durable = options.Durable };

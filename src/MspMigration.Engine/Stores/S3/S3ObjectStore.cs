@@ -24,7 +24,7 @@ public sealed class S3ObjectStore : IObjectStore
         Settings = settings;
         var headers = new S3ResponseHeaders();
         _client = S3ClientFactory.Create(settings, headers);
-        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay);
+        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay, anonymous: settings.AccessKeyId is null);
         Endpoint = settings.ResolveEndpoint();
         Capabilities = S3StoreKind.CapabilitiesOf(settings.Vendor);
         Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {Endpoint}";

@@ -50,6 +50,30 @@ public sealed class S3StoreKind : IStoreKind
         return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: options.Stall), location.Bucket, location.Prefix);
     }
 
+    /// <summary>
+    /// The service is the endpoint's host and port when this machine can resolve the profile, else
+    /// the scheme and profile name: a profile this machine does not know stands for its endpoint,
+    /// so equal names compare as one service.
+    /// </summary>
+    public StorePlace Place(StoreLocation location, string? profileName, CredentialProfile? profile)
+    {
+        var service = $"{location.Scheme}:profile:{profileName}";
+        if (profileName is null || profile is not null)
+        {
+            try
+            {
+                if (S3StoreSettings.From(Vendor(location.Scheme), profile).ResolveEndpoint() is { } endpoint
+                    && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+                    service = $"{uri.Host}:{uri.Port}";
+            }
+            catch (MigrationException)
+            {
+                // An incomplete profile is reported where it is used; here it only names the service.
+            }
+        }
+        return new StorePlace(Service: service, Bucket: location.Bucket, Prefix: location.Prefix);
+    }
+
     private static S3Vendor ValidateBucket(StoreLocation location)
     {
         var vendor = Vendor(location.Scheme);

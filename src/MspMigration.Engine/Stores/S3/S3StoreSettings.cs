@@ -56,7 +56,7 @@ public sealed class S3StoreSettings
                 if (Array.IndexOf(KnownSettings, key.ToLowerInvariant()) < 0)
                     throw Invalid(profileName, key, $"is not a known setting; known settings: {string.Join(", ", KnownSettings)}");
             if (profile.Get("type") is { } type && S3Vendor.ForScheme(type) is null)
-                throw Invalid(profileName, "type", $"must be {string.Join(", ", S3Vendor.All.Select(v => v.Scheme))}, not '{type}'");
+                throw Invalid(profileName, "type", $"must be one of {string.Join(", ", S3Vendor.All.Select(v => v.Scheme))}, not '{type}'");
             // A profile made for one vendor and used for another would sign for the wrong service.
             if (profile.Get("type") is { } t && !string.Equals(t, vendor.Scheme, StringComparison.OrdinalIgnoreCase))
                 throw Invalid(profileName, "type", $"is '{t}', but the store is {vendor.Scheme}:// ({vendor.DisplayName})");
@@ -124,6 +124,19 @@ public sealed class S3StoreSettings
         if (settings.StorageClass is { } sc && S3StorageClasses.Normalize(sc) is null)
             throw Invalid(profileName, "storage_class", $"'{sc}' is not a storage class this module knows ({string.Join(", ", S3StorageClasses.Neutral)})");
         return settings;
+    }
+
+    /// <summary>
+    /// False when neither the profile nor the environment gives a key id, so that requests would
+    /// go unsigned (anonymous). A profile without a type is checked against every vendor's variables.
+    /// </summary>
+    public static bool HasCredentials(CredentialProfile profile, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (profile.Get("access_key_id") is { Length: > 0 } || profile.Get("secret_id") is { Length: > 0 }) return true;
+        S3Vendor[] vendors = profile.Get("type") is { } t && S3Vendor.ForScheme(t) is { } v ? [v] : [.. S3Vendor.All];
+        return vendors.Any(vendor => ((string[])[$"MSPMIGRATION_{vendor.Scheme.ToUpperInvariant()}_ACCESS_KEY_ID", .. vendor.KeyIdVariables])
+            .Any(name => environment(name) is { Length: > 0 }));
     }
 
     /// <summary>The endpoint requests go to: the explicit one, else the vendor's rule for the region.</summary>

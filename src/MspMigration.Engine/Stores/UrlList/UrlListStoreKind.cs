@@ -59,6 +59,9 @@ public sealed class UrlListStoreKind : IStoreKind
 
     public void ValidateDestination(StoreLocation location) { } // not writable: refused before this is asked
 
+    // Its only file on this machine is the list itself; the URLs may point anywhere.
+    public StorePlace Place(StoreLocation location, string? profileName, CredentialProfile? profile) => new(File: location.Bucket);
+
     public IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options) =>
         new UrlListStore(location.Bucket, location.Prefix, options.Stall);
 
