@@ -105,4 +105,22 @@ public sealed class StoreKindsTests
     {
         Assert.Equal(expected, StoreKinds.WithAbsolutePaths(text, p => "/cwd/" + p));
     }
+
+    [Fact]
+    public void Each_kind_says_where_its_objects_live()
+    {
+        Assert.Equal(new StorePlace(Folder: "/d"), Place("local:///d"));
+        Assert.Equal(new StorePlace(File: "/l.txt"), Place("urllist:///l.txt?strip=a/"));
+        var profile = new MspMigration.Engine.Configuration.CredentialProfile("p", new Dictionary<string, string> { ["endpoint"] = "http://10.1.2.3:9000" });
+        Assert.Equal(new StorePlace(Service: "10.1.2.3:9000", Bucket: "bucket-a", Prefix: "x/"),
+            StoreLocation.Parse("s3://bucket-a/x/", "Source") is var s3 ? s3.Kind.Place(s3, "p", profile) : null);
+        // A profile this machine does not know stands for its service by name.
+        Assert.Equal("cos:profile:remote", Place("cos://b-1250000000/", "remote").Service);
+    }
+
+    private static StorePlace Place(string text, string? profileName = null)
+    {
+        var location = StoreLocation.Parse(text, "Source");
+        return location.Kind.Place(location, profileName, null);
+    }
 }
