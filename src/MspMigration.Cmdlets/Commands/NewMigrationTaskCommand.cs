@@ -94,9 +94,9 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
             var request = new Engine.Facade.TaskRequest
             {
                 Name = Name,
-                Source = ProviderPaths.Resolve(Source, ResolvePath),
+                Source = Engine.Stores.StoreKinds.WithAbsolutePaths(Source, ResolvePath),
                 SourceProfile = SourceProfile,
-                Destination = ProviderPaths.Resolve(Destination, ResolvePath),
+                Destination = Engine.Stores.StoreKinds.WithAbsolutePaths(Destination, ResolvePath),
                 DestinationProfile = DestinationProfile,
                 SameNamePolicy = SameNamePolicy,
                 MasterAgent = MasterAgent,

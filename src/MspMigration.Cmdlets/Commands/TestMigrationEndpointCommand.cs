@@ -33,7 +33,7 @@ public sealed class TestMigrationEndpointCommand : MigrationCmdlet
         try
         {
             var service = Service();
-            var location = ProviderPaths.Resolve(Location, ResolvePath);
+            var location = Engine.Stores.StoreKinds.WithAbsolutePaths(Location, ResolvePath);
             // Without -ReadOnly a probe object is written and deleted: that is the state change.
             var write = !ReadOnly && ShouldProcess(location, "Write and delete a probe object");
             var output = new CmdletOutput(this);

@@ -35,7 +35,7 @@ public sealed class AgentHost(AgentConfig config, ITaskStore store, IEngineOutpu
         SegmentFeeder? feeder = null;
         var worker = new Worker(agent, queue, outcomes, audit, finisher, held, counters, () => feeder?.Wake());
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => worker.RunAsync(stop.Token))).ToArray();
-        var listings = new ListingSupervisor(agent, new ListingRole(store, agent.Name, config, output, () => feeder?.Wake()), finisher);
+        var listings = new ListingSupervisor(agent, new ListingJob(store, agent.Name, config, output, () => feeder?.Wake()), finisher);
         feeder = new SegmentFeeder(agent, options, runtimes, listings, finisher, taskProgress, held, counters, queue);
         var cancelled = false;
         try

@@ -8,7 +8,7 @@ namespace MspMigration.Engine.Agent;
 /// Decides when this agent lists a task (it is the named master, or the master is gone) and runs
 /// each listing as a job of its own, at most one per task and one attempt per poll interval.
 /// </summary>
-internal sealed class ListingSupervisor(AgentContext agent, ListingRole listing, TaskFinisher finisher)
+internal sealed class ListingSupervisor(AgentContext agent, ListingJob listing, TaskFinisher finisher)
 {
     private readonly object _gate = new();
     private readonly Dictionary<long, Task> _jobs = new();

@@ -76,7 +76,7 @@ public static class ConfigParser
                         _ => throw Invalid(path, $"setting '{k}' of [profiles.{name}] must be a string, number or boolean"),
                     };
                 if (settings.TryGetValue("type", out var type) && S3Vendor.ForScheme(type.ToLowerInvariant()) is null)
-                    throw Invalid(path, $"setting 'type' of [profiles.{name}] must be oss, cos or s3, not '{type}'");
+                    throw Invalid(path, $"setting 'type' of [profiles.{name}] must be one of {string.Join(", ", S3Vendor.All.Select(v => v.Scheme))}, not '{type}'");
                 profiles[name] = new CredentialProfile(name, settings);
             }
         }

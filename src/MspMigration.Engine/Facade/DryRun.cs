@@ -11,6 +11,8 @@ namespace MspMigration.Engine.Facade;
 /// </summary>
 internal static class DryRun
 {
+    private const int PageSize = 1000;
+
     public static async IAsyncEnumerable<PlannedObject> PlanAsync(MigrationService service, string name,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -18,11 +20,13 @@ internal static class DryRun
         await using var source = StoreFactory.Open(StoreLocation.Parse(task.Source, "Source"), service.Config.FindProfile(task.SourceProfile), service.Config.StallTimeout);
         await using var destination = StoreFactory.Open(StoreLocation.Parse(task.Destination, "Destination"), service.Config.FindProfile(task.DestinationProfile), service.Config.StallTimeout);
         var filter = new ObjectFilter(task.Settings);
-        var existing = Walk(destination, missingIsEmpty: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // A destination that does not exist yet holds nothing.
+        var existing = destination.ObjectsAsync(new ListingRange(), PageSize, missingIsEmpty: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var hasExisting = await existing.MoveNextAsync().ConfigureAwait(false);
         try
         {
-            await foreach (var o in Walk(source, missingIsEmpty: false, cancellationToken).ConfigureAwait(false))
+            var range = new ListingRange(Prefix: task.KeyPrefix);
+            await foreach (var o in source.ObjectsAsync(range, PageSize, missingIsEmpty: false, cancellationToken).ConfigureAwait(false))
             {
                 if (!filter.Accepts(o)) continue;
                 while (hasExisting && Utf8OrdinalComparer.Instance.Compare(existing.Current.Key, o.Key) < 0)
@@ -35,26 +39,6 @@ internal static class DryRun
         finally
         {
             await existing.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static async IAsyncEnumerable<ObjectInfo> Walk(IObjectStore store, bool missingIsEmpty, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? cursor = null;
-        while (true)
-        {
-            ObjectPage page;
-            try
-            {
-                page = await store.ListAsync(cursor, 1000, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StoreException e) when (missingIsEmpty && e.Kind == StoreErrorKind.NotFound)
-            {
-                yield break; // a destination that does not exist yet holds nothing
-            }
-            foreach (var o in page.Objects) yield return o;
-            if (page.NextStartAfter is null) yield break;
-            cursor = page.NextStartAfter;
         }
     }
 }

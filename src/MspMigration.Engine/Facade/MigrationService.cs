@@ -79,10 +79,10 @@ public sealed class MigrationService : IDisposable
             if (profile is not null && Config.FindProfile(profile) is null)
                 output.Warning(UnknownProfileWarning(profile));
         var settings = request.Settings.Checked();
-        // A URL list knows no sizes or times before the fetch: such filters would silently misfire.
-        if (source.Scheme == "urllist" && settings.FiltersBySizeOrTime())
+        // A store that lists no sizes or times (a URL list) knows them only at the fetch: such filters would silently misfire.
+        if (!source.Capabilities.ListsSizesAndTimes && settings.FiltersBySizeOrTime())
             throw new MigrationException("FilterNotSupported", MigrationErrorKind.InvalidArgument,
-                "Size and modification-time filters cannot apply to a URL list, whose sizes and times are known only when each URL is fetched.", request.Source);
+                $"Size and modification-time filters cannot apply to {source}, whose sizes and times are known only when each object is fetched.", request.Source);
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
             Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), settings);
         return await Store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);

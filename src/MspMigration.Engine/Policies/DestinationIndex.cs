@@ -15,26 +15,15 @@ public static class DestinationIndex
         const int pageSize = 1000;
         var maxPages = 2 + objectsInSegment / pageSize;
         var index = new Dictionary<string, ObjectInfo>(StringComparer.Ordinal);
-        var cursor = startAfter;
-        for (var page = 0; page < maxPages; page++)
+        var pages = 0;
+        // No destination bucket or directory yet: nothing exists.
+        await foreach (var page in destination.PagesAsync(new ListingRange(startAfter, lastKey), pageSize, missingIsEmpty: true, cancellationToken)
+                           .ConfigureAwait(false))
         {
-            ObjectPage result;
-            try
-            {
-                result = await destination.ListAsync(cursor, pageSize, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
-            {
-                return index; // no destination bucket or directory yet: nothing exists
-            }
-            foreach (var o in result.Objects)
-            {
-                if (Utf8OrdinalComparer.Instance.Compare(o.Key, lastKey) > 0) return index;
-                index[o.Key] = o;
-            }
-            if (result.NextStartAfter is null) return index;
-            cursor = result.NextStartAfter;
+            foreach (var o in page.Objects) index[o.Key] = o;
+            if (page.IsLast) return index;
+            if (++pages >= maxPages) return null;
         }
-        return null;
+        return index;
     }
 }

@@ -67,7 +67,7 @@ public static class EndpointProbe
             {
                 Location = location.ToString(),
                 Profile = profileName,
-                Endpoint = (store as S3.S3ObjectStore)?.Settings.ResolveEndpoint(),
+                Endpoint = store.Endpoint,
                 CanList = canList,
                 CanRead = canRead,
                 CanWrite = canWrite,

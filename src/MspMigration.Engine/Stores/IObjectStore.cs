@@ -9,6 +9,12 @@ public interface IObjectStore : IAsyncDisposable
     /// <summary>A description safe to print: scheme, bucket, prefix; never credentials.</summary>
     string Description { get; }
 
+    /// <summary>What this store can do; the same as its kind declares for its address.</summary>
+    StoreCapabilities Capabilities { get; }
+
+    /// <summary>The network address requests go to, for stores reached over a network.</summary>
+    string? Endpoint => null;
+
     Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken);
 
     /// <summary>Returns null when the object does not exist.</summary>

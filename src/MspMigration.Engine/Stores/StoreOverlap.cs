@@ -1,5 +1,4 @@
 using MspMigration.Engine.Configuration;
-using MspMigration.Engine.Stores.S3;
 
 namespace MspMigration.Engine.Stores;
 
@@ -18,40 +17,42 @@ public static class StoreOverlap
 
     /// <summary>
     /// Throws <see cref="MigrationException"/> <c>SourceDestinationOverlap</c> when the two places overlap.
-    /// The profiles locate S3 stores (their endpoints); a profile name that this machine does not
-    /// know stands for its endpoint, so equal names compare as one service.
+    /// Each kind says where its objects live (<see cref="IStoreKind.Place"/>); the profiles locate
+    /// stores on a network service.
     /// </summary>
     public static void Check(StoreLocation source, string? sourceProfileName, CredentialProfile? sourceProfile,
         StoreLocation destination, string? destinationProfileName, CredentialProfile? destinationProfile)
     {
-        var why = FileOverlap(source, destination)
-            ?? BucketOverlap(source, Service(source, sourceProfileName, sourceProfile),
-                destination, Service(destination, destinationProfileName, destinationProfile));
+        var from = source.Kind.Place(source, sourceProfileName, sourceProfile);
+        var to = destination.Kind.Place(destination, destinationProfileName, destinationProfile);
+        var why = FileOverlap(from, to) ?? BucketOverlap(from, to);
         if (why is not null)
             throw new MigrationException(ErrorId, MigrationErrorKind.InvalidArgument,
                 $"The source {source} and the destination {destination} overlap: {why}. Copying would overwrite the source; choose a destination outside it.",
                 destination.ToString());
     }
 
-    private static string? FileOverlap(StoreLocation source, StoreLocation destination)
+    private static string? FileOverlap(StorePlace source, StorePlace destination)
     {
-        if (destination.Scheme != StoreLocation.LocalScheme) return null;
-        // A URL list's only file on disk is the list itself.
-        if (source.Scheme is not (StoreLocation.LocalScheme or StoreLocation.UrlListScheme)) return null;
-        var src = RealPath(source.Bucket);
-        var dst = RealPath(destination.Bucket);
-        if (source.Scheme == StoreLocation.UrlListScheme)
-            return IsWithin(src, dst) ? $"the URL list '{src}' lies inside the destination directory '{dst}'" : null;
-        if (string.Equals(src, dst, PathComparison)) return $"both are the directory '{src}'";
-        if (IsWithin(dst, src)) return $"the destination '{dst}' is inside the source '{src}'";
-        if (IsWithin(src, dst)) return $"the source '{src}' is inside the destination '{dst}'";
+        if (destination.Folder is null) return null;
+        var dst = RealPath(destination.Folder);
+        if (source.File is { } file)
+        {
+            var src = RealPath(file);
+            return IsWithin(src, dst) ? $"the file '{src}' the source reads lies inside the destination directory '{dst}'" : null;
+        }
+        if (source.Folder is null) return null;
+        var folder = RealPath(source.Folder);
+        if (string.Equals(folder, dst, PathComparison)) return $"both are the directory '{folder}'";
+        if (IsWithin(dst, folder)) return $"the destination '{dst}' is inside the source '{folder}'";
+        if (IsWithin(folder, dst)) return $"the source '{folder}' is inside the destination '{dst}'";
         return null;
     }
 
-    private static string? BucketOverlap(StoreLocation source, string? sourceService, StoreLocation destination, string? destinationService)
+    private static string? BucketOverlap(StorePlace source, StorePlace destination)
     {
-        if (sourceService is null || destinationService is null) return null;
-        if (!string.Equals(sourceService, destinationService, StringComparison.OrdinalIgnoreCase)) return null;
+        if (source.Service is null || destination.Service is null) return null;
+        if (!string.Equals(source.Service, destination.Service, StringComparison.OrdinalIgnoreCase)) return null;
         if (!string.Equals(source.Bucket, destination.Bucket, StringComparison.Ordinal)) return null;
         // Key prefixes are string prefixes: listing "a" lists "ab/x" too.
         var (s, d) = (source.Prefix, destination.Prefix);
@@ -59,29 +60,6 @@ public static class StoreOverlap
         if (d.StartsWith(s, StringComparison.Ordinal)) return $"the destination prefix '{d}' lies under the source prefix '{s}' of bucket '{source.Bucket}'";
         if (s.StartsWith(d, StringComparison.Ordinal)) return $"the source prefix '{s}' lies under the destination prefix '{d}' of bucket '{source.Bucket}'";
         return null;
-    }
-
-    /// <summary>
-    /// Which service an S3-family store talks to: its endpoint when this machine can resolve it,
-    /// else the scheme and profile name; null for other stores.
-    /// </summary>
-    private static string? Service(StoreLocation location, string? profileName, CredentialProfile? profile)
-    {
-        if (S3Vendor.ForScheme(location.Scheme) is not { } vendor) return null;
-        if (profileName is null || profile is not null)
-        {
-            try
-            {
-                if (S3StoreSettings.From(vendor, profile).ResolveEndpoint() is { } endpoint
-                    && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-                    return $"{uri.Host}:{uri.Port}";
-            }
-            catch (MigrationException)
-            {
-                // An incomplete profile is reported where it is used; here it only names the service.
-            }
-        }
-        return $"{location.Scheme}:profile:{profileName}";
     }
 
     private static bool IsWithin(string inner, string outer)

@@ -9,7 +9,7 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// <summary>
 /// A master that dies in the middle of a listing: its listing lease expires and another agent
 /// resumes from the checkpointed cursor, neither losing nor listing an object twice. Runs the
-/// real ListingRole over a local directory, on every store.
+/// real ListingJob over a local directory, on every store.
 /// </summary>
 public abstract class MasterTakeoverConformance : IDisposable
 {
@@ -48,7 +48,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         {
             // The "crash": the master stops dead after its second segment, without giving its lease back.
             var stored = 0;
-            var master = new ListingRole(masterStore, "master", config, new RecordingObserver(), () => { if (++stored == 2) crash.Cancel(); });
+            var master = new ListingJob(masterStore, "master", config, new RecordingObserver(), () => { if (++stored == 2) crash.Cancel(); });
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => master.RunAsync(runtime, () => true, crash.Token));
             // Its last heartbeat, just before it died: the lease runs from here.
             await masterStore.HeartbeatAsync(new AgentRegistration("master", null, "host", 1, DateTimeOffset.UtcNow), config.LeaseDuration, ct);
@@ -58,7 +58,7 @@ public abstract class MasterTakeoverConformance : IDisposable
         Assert.False(atCrash.ListingComplete);
 
         var observer = new RecordingObserver();
-        var successor = new ListingRole(successorStore, "successor", config, observer);
+        var successor = new ListingJob(successorStore, "successor", config, observer);
         Assert.False(await successor.RunAsync(runtime, () => true, ct)); // the dead master's lease has not expired yet
         await Task.Delay(config.LeaseDuration + TimeSpan.FromMilliseconds(500));
         Assert.True(await successor.RunAsync(runtime, () => true, ct));

@@ -57,6 +57,7 @@ public class ChecksumVerificationTests
     private sealed class FakeStore(ulong? readCrc, ulong? writeCrc) : IObjectStore
     {
         public string Description => "fake://";
+        public StoreCapabilities Capabilities { get; } = new(true, true, false, HashKind.Crc64, false);
         public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => Task.FromResult<ObjectInfo?>(null);
         public Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken) =>

@@ -17,6 +17,7 @@ internal sealed class MemoryStore : IObjectStore
     public int Heads;
 
     public string Description => "memory://test";
+    public StoreCapabilities Capabilities { get; } = new(true, true, true, HashKind.Crc64, false);
 
     public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken)
     {

@@ -39,6 +39,7 @@ public sealed class LocalObjectStore : IObjectStore
     /// </summary>
     public bool Durable { get; init; } = true;
     public string Description => $"local://{_root}";
+    public StoreCapabilities Capabilities => LocalStoreKind.Declared;
 
     public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken)
     {

@@ -25,7 +25,9 @@ public sealed class S3ObjectStore : IObjectStore
         var headers = new S3ResponseHeaders();
         _client = S3ClientFactory.Create(settings, headers);
         _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay, anonymous: settings.AccessKeyId is null);
-        Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {settings.ResolveEndpoint()}";
+        Endpoint = settings.ResolveEndpoint();
+        Capabilities = S3StoreKind.CapabilitiesOf(settings.Vendor);
+        Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {Endpoint}";
         _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
         _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description, settings.MaxAttempts);
         _writer = new S3Writer(_client, _resilience, headers, settings, bucket, prefix, Description);
@@ -33,6 +35,8 @@ public sealed class S3ObjectStore : IObjectStore
 
     public S3StoreSettings Settings { get; }
     public string Description { get; }
+    public string? Endpoint { get; }
+    public StoreCapabilities Capabilities { get; }
 
     public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken) =>
         _lister.ListAsync(startAfter, maxKeys, cancellationToken);

@@ -22,14 +22,6 @@ public static class S3StorageClasses
     };
 
     /// <summary>The x-amz-storage-class value a vendor's S3 API accepts for a neutral class.</summary>
-    public static string? ToVendor(S3Vendor vendor, string? neutral) => neutral switch
-    {
-        null => null,
-        "Standard" => "STANDARD",
-        "IA" => "STANDARD_IA",
-        "Archive" => vendor == S3Vendor.Cos ? "ARCHIVE" : "GLACIER",
-        "ColdArchive" => vendor == S3Vendor.Oss ? "ColdArchive" : "DEEP_ARCHIVE",
-        "DeepArchive" => vendor == S3Vendor.Oss ? "DeepColdArchive" : "DEEP_ARCHIVE",
-        _ => null,
-    };
+    public static string? ToVendor(S3Vendor vendor, string? neutral) =>
+        neutral is not null && vendor.StorageClasses.TryGetValue(neutral, out var name) ? name : null;
 }

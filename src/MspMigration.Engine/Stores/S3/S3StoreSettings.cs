@@ -56,7 +56,7 @@ public sealed class S3StoreSettings
                 if (Array.IndexOf(KnownSettings, key.ToLowerInvariant()) < 0)
                     throw Invalid(profileName, key, $"is not a known setting; known settings: {string.Join(", ", KnownSettings)}");
             if (profile.Get("type") is { } type && S3Vendor.ForScheme(type) is null)
-                throw Invalid(profileName, "type", $"must be oss, cos or s3, not '{type}'");
+                throw Invalid(profileName, "type", $"must be one of {string.Join(", ", S3Vendor.All.Select(v => v.Scheme))}, not '{type}'");
             // A profile made for one vendor and used for another would sign for the wrong service.
             if (profile.Get("type") is { } t && !string.Equals(t, vendor.Scheme, StringComparison.OrdinalIgnoreCase))
                 throw Invalid(profileName, "type", $"is '{t}', but the store is {vendor.Scheme}:// ({vendor.DisplayName})");
@@ -76,9 +76,9 @@ public sealed class S3StoreSettings
         }
         var prefix = $"MSPMIGRATION_{vendor.Scheme.ToUpperInvariant()}_";
 
-        var keyId = Get("access_key_id", "secret_id") ?? Env([prefix + "ACCESS_KEY_ID", .. VendorKeyIdVariables(vendor)]);
-        var secret = Get("secret_access_key", "access_key_secret", "secret_key") ?? Env([prefix + "SECRET_ACCESS_KEY", .. VendorSecretVariables(vendor)]);
-        var token = Get("session_token") ?? Env([prefix + "SESSION_TOKEN", .. VendorTokenVariables(vendor)]);
+        var keyId = Get("access_key_id", "secret_id") ?? Env([prefix + "ACCESS_KEY_ID", .. vendor.KeyIdVariables]);
+        var secret = Get("secret_access_key", "access_key_secret", "secret_key") ?? Env([prefix + "SECRET_ACCESS_KEY", .. vendor.SecretVariables]);
+        var token = Get("session_token") ?? Env([prefix + "SESSION_TOKEN", .. vendor.TokenVariables]);
         // The environment's secrets are as secret as the file's.
         SecretRedactor.Register(keyId);
         SecretRedactor.Register(secret);
@@ -93,7 +93,7 @@ public sealed class S3StoreSettings
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 throw Invalid(profileName, "endpoint", $"must be an http(s) address, not '{endpoint}'");
         }
-        var region = Get("region") ?? Env([prefix + "REGION", .. (vendor == S3Vendor.Generic ? new[] { "AWS_REGION", "AWS_DEFAULT_REGION" } : [])]);
+        var region = Get("region") ?? Env([prefix + "REGION", .. vendor.RegionVariables]);
         var forcePathStyle = Bool(profileName, "force_path_style", Get("force_path_style") ?? Env(prefix + "FORCE_PATH_STYLE"), false);
         if (forcePathStyle && vendor.VirtualHostedOnly)
             throw Invalid(profileName, "force_path_style", $"cannot be true for {vendor.DisplayName}, which accepts virtual-hosted style only");
@@ -118,8 +118,8 @@ public sealed class S3StoreSettings
             StorageClass = Get("storage_class"),
         };
         if (settings.ResolveEndpoint() is null)
-            throw Invalid(profileName, "endpoint", vendor == S3Vendor.Generic
-                ? "is required for s3:// stores (any S3-compatible service: give its address)"
+            throw Invalid(profileName, "endpoint", vendor.EndpointTemplate is null
+                ? $"is required for {vendor.Scheme}:// stores (any S3-compatible service: give its address)"
                 : $"or 'region' is required for {vendor.DisplayName}");
         if (settings.StorageClass is { } sc && S3StorageClasses.Normalize(sc) is null)
             throw Invalid(profileName, "storage_class", $"'{sc}' is not a storage class this module knows ({string.Join(", ", S3StorageClasses.Neutral)})");
@@ -134,28 +134,13 @@ public sealed class S3StoreSettings
     {
         environment ??= Environment.GetEnvironmentVariable;
         if (profile.Get("access_key_id") is { Length: > 0 } || profile.Get("secret_id") is { Length: > 0 }) return true;
-        S3Vendor[] vendors = profile.Get("type") is { } t && S3Vendor.ForScheme(t) is { } v ? [v] : [S3Vendor.Oss, S3Vendor.Cos, S3Vendor.Generic];
-        return vendors.Any(vendor => ((string[])[$"MSPMIGRATION_{vendor.Scheme.ToUpperInvariant()}_ACCESS_KEY_ID", .. VendorKeyIdVariables(vendor)])
+        S3Vendor[] vendors = profile.Get("type") is { } t && S3Vendor.ForScheme(t) is { } v ? [v] : [.. S3Vendor.All];
+        return vendors.Any(vendor => ((string[])[$"MSPMIGRATION_{vendor.Scheme.ToUpperInvariant()}_ACCESS_KEY_ID", .. vendor.KeyIdVariables])
             .Any(name => environment(name) is { Length: > 0 }));
     }
 
     /// <summary>The endpoint requests go to: the explicit one, else the vendor's rule for the region.</summary>
     public string? ResolveEndpoint() => Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork);
-
-    private static string[] VendorKeyIdVariables(S3Vendor v) =>
-        v == S3Vendor.Oss ? ["ALIBABA_CLOUD_ACCESS_KEY_ID", "OSS_ACCESS_KEY_ID"]
-        : v == S3Vendor.Cos ? ["TENCENTCLOUD_SECRET_ID", "COS_SECRET_ID"]
-        : ["AWS_ACCESS_KEY_ID"];
-
-    private static string[] VendorSecretVariables(S3Vendor v) =>
-        v == S3Vendor.Oss ? ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "OSS_ACCESS_KEY_SECRET"]
-        : v == S3Vendor.Cos ? ["TENCENTCLOUD_SECRET_KEY", "COS_SECRET_KEY"]
-        : ["AWS_SECRET_ACCESS_KEY"];
-
-    private static string[] VendorTokenVariables(S3Vendor v) =>
-        v == S3Vendor.Oss ? ["ALIBABA_CLOUD_SECURITY_TOKEN"]
-        : v == S3Vendor.Cos ? ["TENCENTCLOUD_SESSION_TOKEN"]
-        : ["AWS_SESSION_TOKEN"];
 
     private static bool Bool(string profile, string key, string? value, bool fallback) => value?.ToLowerInvariant() switch
     {

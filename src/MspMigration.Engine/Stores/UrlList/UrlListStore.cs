@@ -30,7 +30,8 @@ public sealed class UrlListStore : IObjectStore
         _client = client;
     }
 
-    public string Description => new StoreLocation(StoreLocation.UrlListScheme, _listPath, _stripPrefix).ToString();
+    public string Description => UrlListStoreKind.Instance.Format(new StoreLocation(UrlListStoreKind.Scheme, _listPath, _stripPrefix));
+    public StoreCapabilities Capabilities => UrlListStoreKind.Declared;
 
     public Task<ObjectPage> ListAsync(string? startAfter, int maxKeys, CancellationToken cancellationToken)
     {

@@ -7,11 +7,11 @@ using MspMigration.Engine.Stores;
 namespace MspMigration.Engine.Agent;
 
 /// <summary>
-/// The master's job for one task: list the source in pages, keep what the task's filters accept,
+/// The master's listing job for one task: list the source in pages, keep what the task's filters accept,
 /// cut it into segments and store each segment together with the listing cursor, so a successor
 /// resumes where it stopped.
 /// </summary>
-internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfig config, IEngineOutput observer,
+internal sealed class ListingJob(ITaskStore store, string agentName, AgentConfig config, IEngineOutput observer,
     Action? segmentStored = null)
 {
     private readonly int _segmentObjects = config.SegmentObjects;
@@ -27,30 +27,19 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
             : $"Resuming the listing of task '{task.Name}' after '{Printable.Key(acquired.Cursor)}'.");
 
         var filter = new ObjectFilter(task.Settings);
-        var prefix = task.KeyPrefix;
-        // Keys sort after any proper prefix of themselves, so listing can start just before the prefix.
-        var cursor = acquired.Cursor ?? (string.IsNullOrEmpty(prefix) ? null : prefix[..^1]);
         var segmentStart = acquired.Cursor;
         var segment = new List<ObjectInfo>(_segmentObjects);
         long segmentBytes = 0;
         var queued = 0L;
-        while (true)
+        if (!mayContinue()) return false;
+        // A failure ends this run of the listing; the agent retries from the saved cursor after
+        // a pause (TaskTrouble), which is also what fails the task when the source stays away.
+        var range = new ListingRange(StartAfter: acquired.Cursor, Prefix: task.KeyPrefix);
+        await foreach (var page in runtime.Source.PagesAsync(range, config.ListPageSize, missingIsEmpty: false, cancellationToken).ConfigureAwait(false))
         {
-            if (!mayContinue()) return false; // paused or outside the time window: the cursor is saved
-            // A failure ends this run of the listing; the agent retries from the saved cursor after
-            // a pause (TaskTrouble), which is also what fails the task when the source stays away.
-            var page = await runtime.Source.ListAsync(cursor, config.ListPageSize, cancellationToken).ConfigureAwait(false);
             runtime.Trouble.Clear();
-            var last = page.NextStartAfter is null;
-            var lastKey = page.Objects.Count > 0 ? page.Objects[^1].Key : cursor;
             foreach (var o in page.Objects)
             {
-                if (prefix is not null && Utf8OrdinalComparer.Instance.Compare(o.Key, prefix) > 0 && !o.Key.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    last = true; // sorted listing: nothing further can match the prefix
-                    lastKey = o.Key;
-                    break;
-                }
                 if (!filter.Accepts(o)) continue;
                 segment.Add(o);
                 segmentBytes += o.Size;
@@ -63,21 +52,22 @@ internal sealed class ListingRole(ITaskStore store, string agentName, AgentConfi
                     segmentBytes = 0;
                 }
             }
-            if (last)
+            if (page.IsLast)
             {
-                queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, lastKey, true, cancellationToken).ConfigureAwait(false);
+                queued += await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, page.LastKey, true, cancellationToken).ConfigureAwait(false);
                 segmentStored?.Invoke();
                 observer.Info($"Listing of task '{task.Name}' is complete ({queued:N0} objects queued by this agent).");
                 return true;
             }
             // A partial segment is carried into the next page; its cursor is stored only with it.
             // With nothing carried, the cursor is checkpointed at once (a filter may skip whole pages).
-            if (segment.Count == 0 && lastKey is not null)
+            if (segment.Count == 0 && page.LastKey is not null)
             {
-                await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, lastKey, false, cancellationToken).ConfigureAwait(false);
-                segmentStart = lastKey;
+                await store.AppendSegmentAsync(task.Id, agentName, segment, segmentStart, page.LastKey, false, cancellationToken).ConfigureAwait(false);
+                segmentStart = page.LastKey;
             }
-            cursor = page.NextStartAfter;
+            if (!mayContinue()) return false; // paused or outside the time window: the cursor is saved
         }
+        return false; // not reached: the last page returns
     }
 }
