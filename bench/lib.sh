@@ -126,23 +126,27 @@ check_copy() { # source destination
   [ "$a" = "$b" ] || { echo "copy incomplete: $b of $a files in $2" >&2; return 1; }
 }
 
-local_pair() { # name count size fanout
+local_pair() { # name count size fanout [tools...]: by default the module (one-shot and warm), rclone and cp
   local name=$1 dir="$WORK/$1" src="$WORK/$1/src" dst
-  echo "== $name: $2 x $3 bytes, local -> local, $RUNS runs each, concurrency $CONCURRENCY"
+  local tools=("${@:5}") run i tool
+  [ ${#tools[@]} -gt 0 ] || tools=(mspmigration mspmigration-warm rclone cp)
+  echo "== $name: $2 x $3 bytes, local -> local (${tools[*]}), $RUNS runs each, concurrency $CONCURRENCY"
   mkdir -p "$dir"; make_source "$src" "$2" "$3" "$4"
   printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
   printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
-  local tools=(mspmigration mspmigration-warm rclone cp) run i tool
   rm -rf "$dir/out" "$dir"/msp-*  # what a failed earlier run left
   settle "$src"
-  warm_start "$dir/warm"; warm_up "$dir/warm" "$src" "$dir/out/warm-up-"
+  if [[ " ${tools[*]} " == *" mspmigration-warm "* ]]; then warm_start "$dir/warm"; warm_up "$dir/warm" "$src" "$dir/out/warm-up-"; fi
   for run in $(seq 1 "$RUNS"); do
-    for i in 0 1 2 3; do
+    for i in "${!tools[@]}"; do
       # Rotate the order each run so no tool always runs right after another's writeback.
-      tool=${tools[$(( (i + run - 1) % 4 ))]}
-      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$run"
+      tool=${tools[$(( (i + run - 1) % ${#tools[@]} ))]}
+      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$tool-$run"
       case $tool in
-        mspmigration) module_cmd "$src" "$dst" "$dir/msp-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        mspmigration) module_cmd "$src" "$dst" "$dir/msp-$tool-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        # [agent] fsync = false: what flushing each file before it counts as Succeeded costs.
+        mspmigration-nofsync) module_cmd "$src" "$dst" "$dir/msp-$tool-$run" -AgentSettings 'fsync = false'
+                              measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
         mspmigration-warm) measure_warm "$name" "$run" "$dir/warm" "$src" "$dst" ;;
         rclone) measure "$name" "$tool" "$run" -- rclone --config /dev/null copy --checksum \
                   --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" "$src" "$dst" ;;
@@ -152,38 +156,8 @@ local_pair() { # name count size fanout
       settle "$src" "$dst"
     done
   done
-  warm_stop
+  [ -z "$WARM_PID" ] || warm_stop
   rm -rf "$dir/out" "$dir"/msp-* "$dir/warm"; sync
-}
-
-# What flushing each file before it counts as Succeeded costs: the module (one-shot) with
-# [agent] fsync on (the default) and off, beside rclone and cp (neither flushes), small files.
-fsync_pair() { # count size fanout
-  local name=fsync dir="$WORK/fsync" src="$WORK/fsync/src" dst
-  echo "== fsync: $1 x $2 bytes, local -> local, module with fsync on and off, $RUNS runs each"
-  mkdir -p "$dir"; make_source "$src" "$1" "$2" "$3"
-  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
-  printf 'objects\t%s\nbytes\t%s\n' "$1" "$(( $1 * $2 ))" > "$RESULTS/$name.size"
-  local tools=(mspmigration mspmigration-nofsync rclone cp) run i tool
-  rm -rf "$dir/out" "$dir"/msp-*
-  settle "$src"
-  for run in $(seq 1 "$RUNS"); do
-    for i in 0 1 2 3; do
-      tool=${tools[$(( (i + run - 1) % 4 ))]}
-      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$tool-$run"
-      case $tool in
-        mspmigration) module_cmd "$src" "$dst" "$dir/msp-$tool-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
-        mspmigration-nofsync) module_cmd "$src" "$dst" "$dir/msp-$tool-$run" -AgentSettings 'fsync = false'
-                              measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
-        rclone) measure "$name" "$tool" "$run" -- rclone --config /dev/null copy --checksum \
-                  --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" "$src" "$dst" ;;
-        cp) measure "$name" "$tool" "$run" -- cp -r "$src" "$dst" ;;
-      esac
-      check_copy "$src" "$dst"
-      settle "$src" "$dst"
-    done
-  done
-  rm -rf "$dir/out" "$dir"/msp-*; sync
 }
 
 # 1,000,000 empty objects: peak RSS of the agent while listing and copying, and the size of

@@ -32,7 +32,7 @@ for w in "${workloads[@]}"; do
     large)    local_pair large 8 $((256 * 1024 * 1024)) 1000 ;;
     million)  million ;;
     crc)      crc_bench ;;
-    fsync)    fsync_pair 10000 4096 100 ;;
+    fsync)    local_pair fsync 10000 4096 100 mspmigration mspmigration-nofsync rclone cp ;;
     s3-small) s3_pair s3-small 10000 4096 100 ;;
     s3-large) s3_pair s3-large 8 $((256 * 1024 * 1024)) 1000 ;;
     *) echo "unknown workload '$w'" >&2; exit 2 ;;
