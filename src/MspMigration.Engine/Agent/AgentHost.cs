@@ -33,6 +33,7 @@ public sealed class AgentHost
     // rather than after its poll delay: that delay used to idle the agent at start and end.
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly HeldSegments _held = new();
+    private readonly RunTally _tally = new();
     private long _succeeded, _skipped, _failed, _bytes, _segmentsDone;
     private int _segmentsInFlight;
     private bool _reportTaskProgress;
@@ -106,10 +107,11 @@ public sealed class AgentHost
             ObjectsSucceeded = Interlocked.Read(ref _succeeded),
             ObjectsSkipped = Interlocked.Read(ref _skipped),
             ObjectsFailed = Interlocked.Read(ref _failed),
-            BytesTransferred = Interlocked.Read(ref _bytes),
+            BytesTransferred = _tally.VerifiedBytes,
             SegmentsCompleted = (int)Interlocked.Read(ref _segmentsDone),
             Elapsed = clock.Elapsed,
             Cancelled = cancelled,
+            Tasks = _tally.ByTask(),
         };
     }
 
@@ -255,7 +257,7 @@ public sealed class AgentHost
                     // Left pending: the segment is released below and copied again later.
                     _observer.Warning($"Recording '{Printable.Key(outcome.Key)}' failed: {SecretRedactor.Redact(e.Message)}");
                 }
-                Count(outcome);
+                Count(runtime.Task.Name, outcome);
                 if (outcome.Outcome == ObjectOutcome.Failed) ReportFailure(runtime.Task, outcome);
                 await SegmentObjectDoneAsync(item, name).ConfigureAwait(false);
             }
@@ -308,8 +310,9 @@ public sealed class AgentHost
         catch (SemaphoreFullException) { } // already signalled
     }
 
-    private void Count(ObjectOutcomeRecord outcome)
+    private void Count(string taskName, ObjectOutcomeRecord outcome)
     {
+        _tally.Add(taskName, outcome);
         switch (outcome.Outcome)
         {
             case ObjectOutcome.Succeeded:
