@@ -22,6 +22,7 @@
         'Restart-MigrationTask'
         'Remove-MigrationTask'
         'Test-MigrationEndpoint'
+        'Wait-MigrationTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
