@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One entry point: ./build.sh [bootstrap|build|demo|test|unit|pester|bench]
+# One entry point: ./build.sh [bootstrap|build|package|demo|test|unit|pester|bench]
 # Needs only the .NET SDK; PowerShell 7.6.9 and Pester are installed inside the repository.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +37,8 @@ build() {
      "$ROOT/src/MspMigration.Cmdlets/bin/Release/net10.0/MspMigration.Contracts.dll" "$OUT/"
   dotnet publish "$ROOT/src/MspMigration.Engine" -c Release --no-build -o "$OUT/dependencies" -v quiet -nologo >/dev/null
   rm -f "$OUT/dependencies/MspMigration.Contracts.dll" "$OUT/dependencies"/*.pdb
+  # Native SQLite for linux-x64, linux-arm64, win-x64, osx-x64 and osx-arm64 only.
+  "$PWSH" -NoProfile -NonInteractive -File "$ROOT/build/Limit-NativeRuntimes.ps1" -DependenciesPath "$OUT/dependencies"
   cp "$ROOT/module/MspMigration.psd1" "$ROOT/module/MspMigration.Format.ps1xml" "$OUT/"
   # Help: MAML from docs/cmdlets (fails the build when an exported cmdlet or a parameter is
   # undocumented), and the about topic.
@@ -47,13 +49,27 @@ build() {
   echo "Module laid out at ${OUT#$ROOT/}"
 }
 
+# The module package (.nupkg) in out/packages, a folder PSResourceGet can use as a repository.
+# PSResourceGet keeps its repository list under HOME: a temporary HOME leaves the user's alone.
+package() {
+  local home
+  home=$(mktemp -d)
+  # .NET answers an empty path for a special folder that does not exist, and NuGet then writes its
+  # settings relative to the current folder.
+  mkdir -p "$home/.config" "$home/.local/share"
+  env -u XDG_DATA_HOME -u XDG_CONFIG_HOME HOME="$home" "$PWSH" -NoProfile -NonInteractive -File "$ROOT/build/New-ModulePackage.ps1" \
+    -ModulePath "$OUT" -OutputPath "$ROOT/out/packages"
+  rm -rf "$home"
+}
+
 case "${1:-build}" in
   bootstrap) bootstrap ;;
   build) bootstrap; build ;;
+  package) bootstrap; build; package ;;
   demo) bootstrap; build; "$PWSH" -NoProfile -NonInteractive -File "$ROOT/demo/demo.ps1" -ModulePath "$OUT/MspMigration.psd1" "${@:2}" ;;
   unit) bootstrap; build; bash "$ROOT/build/test.sh" unit ;;
   pester) bootstrap; build; bash "$ROOT/build/test.sh" pester ;;
   test) bootstrap; build; bash "$ROOT/build/test.sh" all ;;
   bench) bootstrap; build; SKIP_BUILD=1 bash "$ROOT/bench/run.sh" "${@:2}" ;;
-  *) echo "usage: $0 [bootstrap|build|demo|test|unit|pester|bench]" >&2; exit 2 ;;
+  *) echo "usage: $0 [bootstrap|build|package|demo|test|unit|pester|bench]" >&2; exit 2 ;;
 esac

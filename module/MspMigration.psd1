@@ -6,7 +6,7 @@
     CompanyName          = 'MspMigration'
     Copyright            = '(c) MspMigration contributors. All rights reserved.'
     Description          = 'Object storage migration (Alibaba Cloud OSS to Tencent Cloud COS, any S3-compatible store, local directories) with agents, a control plane, resumable segments and verified copies.'
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('MspMigration.Format.ps1xml')
     CmdletsToExport      = @(
@@ -22,13 +22,17 @@
         'Restart-MigrationTask'
         'Remove-MigrationTask'
         'Test-MigrationEndpoint'
+        'Wait-MigrationTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Migration', 'ObjectStorage', 'OSS', 'COS', 'S3')
+            Tags         = @('Migration', 'ObjectStorage', 'OSS', 'COS', 'S3', 'AlibabaCloud', 'TencentCloud', 'SQLite', 'PostgreSQL', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://github.com/mspmigration/MspMigration/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/mspmigration/MspMigration'
+            ReleaseNotes = 'First release: tasks, agents with leased segments, SQLite and PostgreSQL control planes, local, S3-compatible (OSS, COS) and URL-list stores, verified copies, Wait-MigrationTask for CI jobs.'
         }
     }
 }

@@ -52,7 +52,7 @@ Describe 'pwsh -NonInteractive -Command' {
     }
 
     It 'does not prompt for <What>' -ForEach @(
-        @{ What = 'a missing mandatory parameter'; Script = 'Get-MigrationStatus'; Reason = 'missing mandatory parameters: Name' }
+        @{ What = 'a missing mandatory parameter'; Script = 'Suspend-MigrationTask'; Reason = 'missing mandatory parameters: Name' }
         @{ What = 'an existing export file'; Script = "Set-Content ./exists.csv x; Export-FailedObjects mixed -Path ./exists.csv"; Reason = 'already exists; use -Force' }
         # High impact asks for confirmation; non-interactive, that is an error, and -Force is the way.
         @{ What = 'removing a task without -Force'; Script = 'Remove-MigrationTask clean-default'; Reason = 'add -Force (or -Confirm:$false)' }

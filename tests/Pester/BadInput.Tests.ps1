@@ -64,6 +64,7 @@ Describe 'Commands that name a task reject an unknown name' {
         @{ Command = 'Get-MigrationTask' }
         @{ Command = 'Get-MigrationStatus' }
         @{ Command = 'Export-FailedObjects' }
+        @{ Command = 'Wait-MigrationTask' }
     ) {
         $err = $null
         try { & $Command -Name 'no-such-task' -ErrorAction Stop } catch { $err = $_ }

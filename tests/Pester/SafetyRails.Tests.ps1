@@ -223,6 +223,7 @@ Describe 'A literal name that matches nothing is an error; a wildcard stays sile
         @{ Command = 'Get-MigrationTask' }
         @{ Command = 'Get-MigrationStatus' }
         @{ Command = 'Export-FailedObjects' }
+        @{ Command = 'Wait-MigrationTask' }
     ) {
         $errors = $null
         $out = & $Command -Name 'nomatch*' -ErrorVariable errors

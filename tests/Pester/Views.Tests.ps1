@@ -28,21 +28,21 @@ AfterAll {
 Describe 'Table views' {
     It 'tasks' {
         $text = Get-MigrationTask | Show
-        $text | Should -Match 'Name\s+State\s+Source\s+Destination\s+SameNamePolicy\s+MasterAgent\s+Created'
+        $text | Should -Match 'Name\s+State\s+Source\s+Destination'
         $text | Should -Match 'mixed\s+CompletedWithFailures\s+local://'
         $text | Should -Match 'gone\s+Failed\s+local://'
     }
 
     It 'status' {
         $text = Get-MigrationStatus clean, mixed | Show
-        $text | Should -Match 'Task\s+State\s+Done\s+Total\s+Succeeded\s+Skipped\s+Failed\s+Transferred\s+Rate\s+Elapsed'
-        $text | Should -Match 'clean\s+Completed\s+100\.0 %\s+5\s+5\s+0\s+0\s+[\d.]+ KiB\s+[\d.]+ [KMG]?i?B/s\s+\d\d:\d\d:\d\d'
-        $text | Should -Match 'mixed\s+CompletedWithFailures\s+100\.0 %\s+7\s+5\s+0\s+2\s'
+        $text | Should -Match 'Task\s+State\s+Done\s+Failed\s+Transferred\s+Rate\s+Elapsed'
+        $text | Should -Match 'clean\s+Completed\s+100 %\s+0\s+[\d.]+ KiB\s+[\d.]+ [KMG]?i?B/s\s+\d+:\d\d:\d\d'
+        $text | Should -Match 'mixed\s+CompletedWithFailures\s+100 %\s+2\s'
     }
 
     It 'agents' {
         $text = Get-MigrationAgent | Show
-        $text | Should -Match 'Name\s+Address\s+State\s+Roles\s+Segments\s+Objects/s\s+Rate\s+LastHeartbeat'
+        $text | Should -Match 'Name\s+Address\s+State\s+Roles\s+Objects/s\s+Rate\s+Heartbeat'
         $text | Should -Match 'view-agent\s.*\sStopped\s+0\s'
     }
 
@@ -55,7 +55,67 @@ Describe 'Table views' {
     It 'agent run summary' {
         $text = $summary | Show
         $text | Should -Match 'Agent\s+Succeeded\s+Skipped\s+Failed\s+Transferred\s+Segments\s+Elapsed\s+Cancelled'
-        $text | Should -Match 'view-agent\s+10\s+0\s+2\s+[\d.]+ KiB\s+\d+\s+\d\d:\d\d:\d\d\s+False'
+        $text | Should -Match 'view-agent\s+10\s+0\s+2\s+[\d.]+ KiB\s+\d+\s+\d+:\d\d:\d\d\s+False'
+    }
+}
+
+# A default table fits a terminal of 80 columns: no line runs past the width, every column of the
+# view is shown (none dropped for want of room) and no header is folded over several lines.
+Describe 'Table widths' {
+    BeforeAll {
+        $formatFile = Join-Path (Split-Path (Get-ModuleManifestPath)) 'MspMigration.Format.ps1xml'
+        $views = ([xml](Get-Content -Raw $formatFile)).Configuration.ViewDefinitions.View | Where-Object { $_['TableControl'] }
+        $samples = @{
+            'MspMigration.MigrationTask'    = @(Get-MigrationTask)
+            'MspMigration.MigrationStatus'  = @(Get-MigrationStatus clean, mixed, gone)
+            'MspMigration.AgentInfo'        = @(Get-MigrationAgent)
+            'MspMigration.FailedObject'     = @(Export-FailedObjects mixed)
+            'MspMigration.AgentRunSummary'  = @($summary)
+            'MspMigration.AgentTaskSummary' = @($summary.Tasks)
+            'MspMigration.PlannedObject'    = @(Start-MigrationAgent -TaskName mixed -WhatIf)
+        }
+        # Long names and big numbers must not push columns out either.
+        $long = 'photos-of-the-whole-company-from-2019-to-2024-archive'
+        $samples['MspMigration.MigrationStatus'] += [MspMigration.MigrationStatus]@{
+            TaskName = $long; State = 'CompletedWithFailures'; Total = 123456789; Failed = 1234567; TransferredBytes = 1099511627775
+            TotalBytes = 1099511627776; BytesPerSecond = 1073741823.9; Elapsed = [timespan]::FromHours(30.5); ListingComplete = $true
+        }
+        $samples['MspMigration.AgentRunSummary'] += [MspMigration.AgentRunSummary]@{
+            AgentName = "agent-$long"; ObjectsSucceeded = 123456789; BytesTransferred = 1099511627775; Elapsed = [timespan]::FromHours(30.5)
+        }
+        $samples['MspMigration.AgentTaskSummary'] += [MspMigration.AgentTaskSummary]@{ TaskName = $long; Succeeded = 123456789; BytesTransferred = 1099511627775 }
+        $samples['MspMigration.MigrationTask'] += [MspMigration.MigrationTask]@{
+            Name = $long; State = 'CompletedWithFailures'; Source = "oss://$long/$long/"; Destination = "cos://$long-1250000000/$long/"
+        }
+        $samples['MspMigration.AgentInfo'] += [MspMigration.AgentInfo]@{
+            Name = "agent-$long"; Address = '255.255.255.255'; State = 'Alive'; ObjectsPerSecond = 123456; BytesPerSecond = 1073741823.9
+            Tasks = [MspMigration.AgentTaskRole[]]@([MspMigration.AgentTaskRole]@{ TaskName = $long; Role = 'Master' }, [MspMigration.AgentTaskRole]@{ TaskName = $long; Role = 'Worker' })
+        }
+        $samples['MspMigration.PlannedObject'] += [MspMigration.PlannedObject]@{ TaskName = $long; Key = "$long/$long.jpg"; Size = 1099511627775; Action = 'Overwrite'; Reason = "destination is older than the source: $long" }
+        $samples['MspMigration.FailedObject'] += [MspMigration.FailedObject]@{ TaskName = $long; Key = "$long/$long/$long.jpg"; Size = 1099511627775; Attempts = 10; Error = "Access denied: $long" }
+    }
+
+    It 'has a sample of every table view' {
+        foreach ($view in $views) { $samples.Keys | Should -Contain $view.ViewSelectedBy.TypeName }
+    }
+
+    It '<Type> at <Width> columns' -ForEach @(
+        foreach ($width in 80, 120) {
+            foreach ($type in 'MigrationTask', 'MigrationStatus', 'AgentInfo', 'FailedObject', 'AgentRunSummary', 'AgentTaskSummary', 'PlannedObject') {
+                @{ Type = $type; Width = $width }
+            }
+        }
+    ) {
+        $view = $views | Where-Object { $_.ViewSelectedBy.TypeName -eq "MspMigration.$Type" }
+        $labels = @($view.TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
+        $objects = $samples["MspMigration.$Type"]
+        $objects | Should -Not -BeNullOrEmpty
+        $lines = @(($objects | Format-Table | Out-String -Width $Width) -split "`r?`n" | Where-Object { $_.Trim() })
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $Width -Because "'$line'" }
+        $lines[1] | Should -Match '^[- ]+$' -Because "the header is one line: '$($lines[0])' then '$($lines[1])'"
+        $header = $lines[0] -split '\s+' | Where-Object { $_ }
+        $header | Should -Be $labels
+        $lines.Count | Should -Be ($objects.Count + 2) -Because 'each object is one row'
     }
 }
 
@@ -103,7 +163,28 @@ Describe 'List views' {
     It 'agent run summary' {
         $text = $summary | Show -List
         $text | Should -Match 'Transferred\s+: [\d.]+ KiB \([\d,]+ bytes\)'
-        $text | Should -Match 'Rate\s+: .+/s'
+        $text | Should -Match 'Rate\s+: [\d.]+ (B|KiB|MiB|GiB)/s'
+        $text | Should -Match 'Elapsed\s+: \d+:\d\d:\d\d\s'
+        $text | Should -Match 'Tasks\s+: clean: 5 succeeded, 0 skipped, 0 failed, [\d.]+ KiB'
+        $text | Should -Match 'mixed: 5 succeeded, 0 skipped, 2 failed, [\d.]+ KiB'
+    }
+
+    It 'a task of an agent run' {
+        $text = $summary.Tasks | Where-Object TaskName -eq mixed | Show -List
+        $text | Should -Match 'Failed\s+: 2'
+        $text | Should -Match 'Transferred\s+: [\d.]+ KiB \([\d,]+ bytes\)'
+    }
+
+    It 'shows sizes, rates and times in human units while the properties stay numbers' {
+        $status = Get-MigrationStatus clean
+        $text = $status | Show -List
+        $text | Should -Match 'Rate\s+: [\d.]+ (B|KiB|MiB|GiB)/s, [\d,]+ objects/s'
+        $text | Should -Match 'Elapsed\s+: \d+:\d\d:\d\d\s'
+        $text | Should -Not -Match '\d{6,}' -Because 'no raw byte counts or rates'
+        $status.BytesPerSecond | Should -BeOfType [double]
+        $status.TransferredBytes | Should -BeOfType [long]
+        $status.Elapsed | Should -BeOfType [timespan]
+        $summary.BytesTransferred | Should -BeOfType [long]
     }
 }
 

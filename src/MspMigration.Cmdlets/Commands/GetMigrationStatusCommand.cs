@@ -5,14 +5,17 @@ using MspMigration.Cmdlets.Progress;
 
 namespace MspMigration.Cmdlets.Commands;
 
-/// <summary>Shows tasks' state and counts; with -Wait, a progress bar per task until each finishes.</summary>
+/// <summary>
+/// Shows tasks' state and counts (every task when no name is given); with -Wait, a progress bar
+/// per task until each finishes.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "MigrationStatus")]
 [OutputType(typeof(MigrationStatus))]
 public sealed class GetMigrationStatusCommand : MigrationCmdlet
 {
     private readonly List<string> _waiting = [];
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("TaskName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -29,7 +32,8 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var given in Name)
+        // No name means every task: a status overview should not prompt for one.
+        foreach (var given in Name.Length == 0 ? ["*"] : Name)
         {
             try
             {

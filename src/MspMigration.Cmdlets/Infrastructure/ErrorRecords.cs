@@ -37,6 +37,17 @@ internal static class ErrorRecords
                   "TaskFailed", ErrorCategory.OperationStopped, name);
     }
 
+    /// <summary>A task still unfinished when Wait-MigrationTask's -Timeout ran out.</summary>
+    public static ErrorRecord WaitTimedOut(MigrationStatus status, int timeoutSeconds)
+    {
+        var name = status.TaskName;
+        return new ErrorRecord(new MigrationException("WaitTimedOut", MigrationErrorKind.InvalidOperation,
+                $"Task '{name}' did not finish within {timeoutSeconds} s: it is {status.State}, " +
+                $"{status.Succeeded + status.Skipped + status.Failed:N0} of {status.Total:N0}{(status.ListingComplete ? "" : "+")} objects done. " +
+                "Its agents carry on; wait again or check them with Get-MigrationAgent.", name),
+            "WaitTimedOut", ErrorCategory.OperationTimeout, name);
+    }
+
     private static ErrorCategory Category(MigrationErrorKind kind) => kind switch
     {
         MigrationErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,

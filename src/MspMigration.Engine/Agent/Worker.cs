@@ -53,7 +53,7 @@ internal sealed class Worker(AgentContext agent, WorkQueue queue, OutcomeRecorde
                     // Left pending: the segment is released below and copied again later.
                     agent.Output.Warning($"Recording '{Printable.Key(outcome.Key)}' failed: {SecretRedactor.Redact(e.Message)}");
                 }
-                counters.Count(outcome.Outcome);
+                counters.Count(runtime.Task.Name, outcome);
                 if (outcome.Outcome == ObjectOutcome.Failed) ReportFailure(runtime.Task, outcome);
                 await ObjectDoneAsync(item).ConfigureAwait(false);
             }
