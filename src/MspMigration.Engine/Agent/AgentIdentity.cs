@@ -1,3 +1,4 @@
+using MspMigration.Engine.Platform;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using MspMigration.Engine.Platform;
 using MspMigration.Engine.ControlPlane;
 
 namespace MspMigration.Engine.Agent;

@@ -1,3 +1,4 @@
+using MspMigration.Engine.Platform;
 using System.Diagnostics;
 using MspMigration.Engine.Agent;
 using MspMigration.Engine.ControlPlane;

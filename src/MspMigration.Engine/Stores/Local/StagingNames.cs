@@ -1,3 +1,4 @@
+using MspMigration.Engine.Platform;
 using System.Diagnostics;
 
 namespace MspMigration.Engine.Stores.Local;
@@ -39,21 +40,7 @@ internal static class StagingNames
         }
     }
 
-    private static bool IsAlive(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    // A killed writer's pid can linger as a zombie, or come back as another process: the same
+    // test an agent uses for its predecessor (/proc state and start time) says whether it runs.
+    private static bool IsAlive(int pid) => pid == Environment.ProcessId || ProcessIdentity.IsRunning(pid, null, null);
 }

@@ -1,7 +1,8 @@
+using MspMigration.Engine.Platform;
 using System.Diagnostics;
 using MspMigration.Engine.Agent;
 
-namespace MspMigration.Tests.Unit.Agent;
+namespace MspMigration.Tests.Unit.Platform;
 
 /// <summary>Whether a registered agent's process still runs: a pid alone cannot say.</summary>
 public sealed class ProcessIdentityTests

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MspMigration.Engine.Agent;
+namespace MspMigration.Engine.Platform;
 
 /// <summary>
 /// Which process an agent is, beyond its pid: the process's start time and the host's boot id.
