@@ -256,7 +256,13 @@ function relay(req, res, ur, fault, cut, ks, done) {
     let sent = 0, cutDone = false;
     ur.on('data', (chunk) => {
       if (cutDone) return;
-      if (sent + chunk.length <= at) { sent += chunk.length; ks.bytes += chunk.length; res.write(chunk); return; }
+      if (sent + chunk.length <= at) {
+        sent += chunk.length; ks.bytes += chunk.length;
+        // Keep pace with the client, so that the bytes counted are bytes it could read, not a
+        // backlog held here when the cut strikes.
+        if (!res.write(chunk)) { ur.pause(); res.once('drain', () => ur.resume()); }
+        return;
+      }
       cutDone = true; done();
       const head = chunk.subarray(0, at - sent);
       ks.bytes += head.length;
