@@ -8,7 +8,7 @@ namespace MspMigration.Engine.Agent;
 /// What every part of one agent run reads and nothing more: its name, its configuration, the
 /// control plane and the output channel (with the gate that lets a repeated warning through once).
 /// </summary>
-internal sealed record AgentContext(string Name, AgentConfig Config, ITaskStore Store, IEngineOutput Output)
+internal sealed record AgentContext(string Name, AgentConfig Config, IControlPlane Store, IEngineOutput Output)
 {
     public WarningGate Warnings { get; } = new(Output);
 }

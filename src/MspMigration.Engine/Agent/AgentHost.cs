@@ -11,7 +11,7 @@ namespace MspMigration.Engine.Agent;
 /// — and stops them in order. Runs until cancelled, or with
 /// <see cref="AgentRunOptions.ExitWhenIdle"/> until no task is left to work on.
 /// </summary>
-public sealed class AgentHost(AgentConfig config, ITaskStore store, IEngineOutput output)
+public sealed class AgentHost(AgentConfig config, IControlPlane store, IEngineOutput output)
 {
     public async Task<AgentRunSummary> RunAsync(AgentRunOptions options, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ internal static class AgentIdentity
     public static string NameFor(string? requested, AgentConfig config) => requested ?? config.AgentName;
 
     /// <summary>Takes the name over from a dead predecessor (or refuses a live one) and sends the first heartbeat.</summary>
-    public static async Task<AgentRegistration> RegisterAsync(string name, AgentConfig config, ITaskStore store, CancellationToken ct)
+    public static async Task<AgentRegistration> RegisterAsync(string name, AgentConfig config, IControlPlane store, CancellationToken ct)
     {
         var me = new AgentRegistration(name, config.Address ?? GuessAddress(), Environment.MachineName, Environment.ProcessId, DateTimeOffset.UtcNow)
         {

@@ -11,7 +11,7 @@ namespace MspMigration.Engine.Agent;
 /// </summary>
 internal static class AgentNameTakeover
 {
-    public static async Task TakeOverAsync(ITaskStore store, AgentRegistration me, TimeSpan leaseDuration, CancellationToken ct)
+    public static async Task TakeOverAsync(IControlPlane store, AgentRegistration me, TimeSpan leaseDuration, CancellationToken ct)
     {
         var previous = (await store.ListAgentsAsync(leaseDuration, ct).ConfigureAwait(false))
             .FirstOrDefault(a => a.Name == me.Name);

@@ -35,7 +35,7 @@ internal sealed class HeldSegments
         lock (_ids) _ids.Remove(segmentId);
     }
 
-    public async Task<int> ReleaseOthersAsync(ITaskStore store, string agentName, CancellationToken ct)
+    public async Task<int> ReleaseOthersAsync(IControlPlane store, string agentName, CancellationToken ct)
     {
         await _turn.WaitAsync(ct).ConfigureAwait(false);
         try

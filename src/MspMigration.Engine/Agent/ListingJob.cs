@@ -11,7 +11,7 @@ namespace MspMigration.Engine.Agent;
 /// cut it into segments and store each segment together with the listing cursor, so a successor
 /// resumes where it stopped.
 /// </summary>
-internal sealed class ListingJob(ITaskStore store, string agentName, AgentConfig config, IEngineOutput observer,
+internal sealed class ListingJob(IControlPlane store, string agentName, AgentConfig config, IEngineOutput observer,
     Action? segmentStored = null)
 {
     private readonly int _segmentObjects = config.SegmentObjects;

@@ -13,12 +13,12 @@ namespace MspMigration.Engine.Agent;
 /// </summary>
 internal sealed class OutcomeRecorder : IAsyncDisposable
 {
-    private readonly ITaskStore _store;
+    private readonly IControlPlane _store;
     private readonly Channel<(ObjectOutcomeRecord Record, TaskCompletionSource Done)> _queue =
         Channel.CreateUnbounded<(ObjectOutcomeRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public OutcomeRecorder(ITaskStore store)
+    public OutcomeRecorder(IControlPlane store)
     {
         _store = store;
         _loop = Task.Run(LoopAsync);

@@ -12,9 +12,9 @@ public static class ControlPlaneFactory
     public static bool Exists(ControlPlaneConfig config) =>
         config.Kind != ControlPlaneConfig.Sqlite || File.Exists(config.Location);
 
-    public static async Task<ITaskStore> OpenAsync(ControlPlaneConfig config, CancellationToken cancellationToken)
+    public static async Task<IControlPlane> OpenAsync(ControlPlaneConfig config, CancellationToken cancellationToken)
     {
-        ITaskStore store = config.Kind switch
+        IControlPlane store = config.Kind switch
         {
             ControlPlaneConfig.Sqlite => new SqliteTaskStore(config.Location),
             ControlPlaneConfig.Postgres => new PostgresTaskStore(config.Location, config.PasswordVariable),

@@ -14,9 +14,9 @@ namespace MspMigration.Engine.Facade;
 public sealed class MigrationService : IDisposable
 {
     // Null when the control plane does not exist and this command may not create it.
-    private readonly ITaskStore? _store;
+    private readonly IControlPlane? _store;
 
-    private MigrationService(AgentConfig config, ITaskStore? store)
+    private MigrationService(AgentConfig config, IControlPlane? store)
     {
         Config = config;
         _store = store;
@@ -59,7 +59,7 @@ public sealed class MigrationService : IDisposable
         return new MigrationService(config, store);
     }
 
-    private ITaskStore Store => _store ?? throw new MigrationException("ControlPlaneNotFound", MigrationErrorKind.ObjectNotFound,
+    private IControlPlane Store => _store ?? throw new MigrationException("ControlPlaneNotFound", MigrationErrorKind.ObjectNotFound,
         $"There is no control plane at '{Config.ControlPlane.Location}' (from {Config.SourcePath ?? "the default location; there is no agent.toml"}), " +
         "so there are no tasks yet. Check -ConfigPath or $env:MSPMIGRATION_CONFIG; New-MigrationTask and Start-MigrationAgent create it.",
         Config.ControlPlane.Location);

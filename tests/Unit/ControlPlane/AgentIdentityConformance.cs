@@ -15,7 +15,7 @@ public abstract class AgentIdentityConformance : IDisposable
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
     private readonly ITestDatabase _database;
-    private readonly List<ITaskStore> _opened = [];
+    private readonly List<IControlPlane> _opened = [];
     private static CancellationToken Ct => CancellationToken.None;
 
     protected AgentIdentityConformance(ITestDatabase database) => _database = database;
@@ -26,7 +26,7 @@ public abstract class AgentIdentityConformance : IDisposable
         _database.Dispose();
     }
 
-    private async Task<ITaskStore> OpenAsync()
+    private async Task<IControlPlane> OpenAsync()
     {
         var store = _database.Open();
         _opened.Add(store);
@@ -123,7 +123,7 @@ public abstract class AgentIdentityConformance : IDisposable
     }
 
     /// <summary>A listed task with three segments of two objects.</summary>
-    private static async Task<MigrationTask> ListedTaskAsync(ITaskStore store)
+    private static async Task<MigrationTask> ListedTaskAsync(IControlPlane store)
     {
         var task = await store.CreateTaskAsync(new TaskSpec("t", "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, null,
             new MigrationTaskSettings()), Ct);

@@ -18,7 +18,7 @@ public abstract partial class SchemaHistoryConformance : IDisposable
     protected CancellationToken Ct => CancellationToken.None;
 
     protected abstract string[] EarlierSteps { get; }
-    protected abstract ITaskStore Open();
+    protected abstract IControlPlane Open();
     protected abstract DbConnection Connect();
     protected abstract void SetVersion(DbConnection c, int version);
     protected abstract long ReadVersion(DbConnection c);
@@ -119,7 +119,7 @@ public sealed class SqliteSchemaHistory : SchemaHistoryConformance
     private readonly SqliteTestDatabase _db = new();
 
     protected override string[] EarlierSteps => EarlierSchemas.Sqlite;
-    protected override ITaskStore Open() => _db.Open();
+    protected override IControlPlane Open() => _db.Open();
 
     protected override DbConnection Connect()
     {
@@ -157,7 +157,7 @@ public sealed class PostgresSchemaHistory : SchemaHistoryConformance
     private readonly PostgresTestDatabase _db = new();
 
     protected override string[] EarlierSteps => EarlierSchemas.Postgres;
-    protected override ITaskStore Open() => _db.Open();
+    protected override IControlPlane Open() => _db.Open();
 
     protected override DbConnection Connect()
     {

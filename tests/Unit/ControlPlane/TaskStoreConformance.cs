@@ -6,7 +6,7 @@ using MspMigration.Engine.Stores;
 namespace MspMigration.Tests.Unit.ControlPlane;
 
 /// <summary>
-/// What every ITaskStore must do, run once per store (SQLite always, PostgreSQL when configured).
+/// What every IControlPlane must do, run once per store (SQLite always, PostgreSQL when configured).
 /// Several store instances on one database stand for several agent processes.
 /// </summary>
 public abstract class TaskStoreConformance : IAsyncLifetime
@@ -14,7 +14,7 @@ public abstract class TaskStoreConformance : IAsyncLifetime
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(1000);
     private static readonly TimeSpan PastShort = TimeSpan.FromMilliseconds(1600);
-    private readonly List<ITaskStore> _opened = [];
+    private readonly List<IControlPlane> _opened = [];
     private ITestDatabase _database = null!;
     protected CancellationToken Ct => CancellationToken.None;
 
@@ -33,7 +33,7 @@ public abstract class TaskStoreConformance : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    protected async Task<ITaskStore> OpenAsync()
+    protected async Task<IControlPlane> OpenAsync()
     {
         var store = _database.Open();
         _opened.Add(store);
@@ -48,7 +48,7 @@ public abstract class TaskStoreConformance : IAsyncLifetime
         Enumerable.Range(from, count).Select(i => new ObjectInfo($"k{i:D5}", size, DateTimeOffset.UnixEpoch.AddDays(i), $"e{i}", (ulong)i)).ToList();
 
     /// <summary>A task whose listing is complete, with the given number of segments of <paramref name="perSegment"/> objects.</summary>
-    private async Task<MigrationTask> ListedTaskAsync(ITaskStore store, string name, int segments, int perSegment)
+    private async Task<MigrationTask> ListedTaskAsync(IControlPlane store, string name, int segments, int perSegment)
     {
         var task = await store.CreateTaskAsync(Spec(name), Ct);
         Assert.NotNull(await store.TryAcquireListingAsync(task.Id, "lister", Long, Ct));
@@ -388,7 +388,7 @@ public abstract class TaskStoreConformance : IAsyncLifetime
     }
 
     /// <summary>Claims every segment of a task and records one outcome for all its objects.</summary>
-    private async Task RunAllAsync(ITaskStore store, MigrationTask task, Func<PendingObject, ObjectOutcome> outcome)
+    private async Task RunAllAsync(IControlPlane store, MigrationTask task, Func<PendingObject, ObjectOutcome> outcome)
     {
         while (await store.ClaimSegmentAsync(task.Id, "w", Long, Ct) is { } claim)
         {

@@ -18,7 +18,7 @@ public static class TestDatabases
 /// <summary>Creates stores that all see one database, and removes the database afterwards.</summary>
 public interface ITestDatabase : IDisposable
 {
-    ITaskStore Open();
+    IControlPlane Open();
 }
 
 public sealed class SqliteTestDatabase : ITestDatabase
@@ -27,7 +27,7 @@ public sealed class SqliteTestDatabase : ITestDatabase
 
     public string FilePath => Path.Combine(_dir, "controlplane.db");
 
-    public ITaskStore Open() => new SqliteTaskStore(FilePath);
+    public IControlPlane Open() => new SqliteTaskStore(FilePath);
 
     public void Dispose()
     {
@@ -47,7 +47,7 @@ public sealed class PostgresTestDatabase : ITestDatabase
         Admin($"CREATE SCHEMA {_schema}");
     }
 
-    public ITaskStore Open() => new PostgresTaskStore(ConnectionString, null);
+    public IControlPlane Open() => new PostgresTaskStore(ConnectionString, null);
 
     /// <summary>Connects to this test's schema only.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_admin) { SearchPath = _schema, MaxPoolSize = 20 }.ConnectionString;

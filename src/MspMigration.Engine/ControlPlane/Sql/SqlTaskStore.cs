@@ -4,11 +4,11 @@ namespace MspMigration.Engine.ControlPlane.Sql;
 
 /// <summary>
 /// The control plane's behaviour, written once for every SQL store. A store supplies how to open
-/// a transaction, its dialect and how its driver's errors read; every ITaskStore method lives in
+/// a transaction, its dialect and how its driver's errors read; every IControlPlane method lives in
 /// one of the partial files next to this one (tasks, agents, listing, segments), so a new method
 /// is added once for all stores.
 /// </summary>
-public abstract partial class SqlTaskStore : ITaskStore
+public abstract partial class SqlTaskStore : IControlPlane
 {
     private const int MaxAttempts = 4;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using MspMigration.Engine.Streams;
 
-namespace MspMigration.Tests.Unit.Integrity;
+namespace MspMigration.Tests.Unit.Streams;
 
 public class Md5CheckingStreamTests
 {

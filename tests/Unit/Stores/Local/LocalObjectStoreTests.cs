@@ -2,7 +2,7 @@ using System.Text;
 using MspMigration.Engine.Stores;
 using MspMigration.Engine.Stores.Local;
 
-namespace MspMigration.Tests.Unit.Stores;
+namespace MspMigration.Tests.Unit.Stores.Local;
 
 /// <summary>The store as it runs here: on Linux its per-object file calls go straight to the C library.</summary>
 public class LocalObjectStoreTests : IDisposable

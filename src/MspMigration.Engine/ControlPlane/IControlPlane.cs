@@ -46,7 +46,7 @@ public sealed record ObjectOutcomeRecord(long TaskId, long SegmentId, string Key
 /// The control plane: tasks, segments, the per-object journal, agents and leases.
 /// Implementations must be safe for several agent processes at once and must never store secrets.
 /// </summary>
-public interface ITaskStore : IDisposable
+public interface IControlPlane : IDisposable
 {
     /// <summary>A description safe to print (no password).</summary>
     string Description { get; }

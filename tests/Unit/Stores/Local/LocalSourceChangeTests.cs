@@ -2,7 +2,7 @@ using MspMigration.Engine.Stores;
 using MspMigration.Engine.Stores.Local;
 using MspMigration.Engine.Transfer;
 
-namespace MspMigration.Tests.Unit.Stores;
+namespace MspMigration.Tests.Unit.Stores.Local;
 
 /// <summary>
 /// A source file that changes between the first byte read and the last must fail the read: the

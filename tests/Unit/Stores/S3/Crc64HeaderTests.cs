@@ -1,7 +1,7 @@
 using MspMigration.Engine.Integrity;
 using MspMigration.Engine.Stores.S3;
 
-namespace MspMigration.Tests.Unit.S3;
+namespace MspMigration.Tests.Unit.Stores.S3;
 
 public class Crc64HeaderTests
 {

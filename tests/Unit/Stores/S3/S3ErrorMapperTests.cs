@@ -4,7 +4,7 @@ using Amazon.S3;
 using MspMigration.Engine.Stores;
 using MspMigration.Engine.Stores.S3;
 
-namespace MspMigration.Tests.Unit.S3;
+namespace MspMigration.Tests.Unit.Stores.S3;
 
 public class S3ErrorMapperTests
 {
