@@ -4,8 +4,8 @@
 # is copied twice beyond what was in flight at the kills.
 BeforeDiscovery {
     $stores = @(
-        @{ Store = 'sqlite'; NoServer = $false }
-        @{ Store = 'postgres'; NoServer = -not $env:MSPMIGRATION_TEST_PG }
+        @{ Store = 'sqlite'; NoServer = '' }
+        @{ Store = 'postgres'; NoServer = $(Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force; Get-MissingPrerequisite postgres) }
     )
 }
 
@@ -86,7 +86,7 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         Remove-ClusterWorkspace $ws
     }
 
-    It 'killed the worker mid-task and the master mid-listing' -Skip:$NoServer {
+    It 'killed the worker mid-task and the master mid-listing' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         $w1Running | Should -BeTrue
         $statusAtWorkerKill.State | Should -Be 'Running'
         $statusAtWorkerKill.Succeeded | Should -BeLessThan $countA
@@ -98,11 +98,11 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         $results['w2'].ExitCode | Should -Not -Be 137 -Because 'the survivor was stopped with Ctrl+C, not killed'
     }
 
-    It 'had the survivor resume the listing from its checkpoint' -Skip:$NoServer {
+    It 'had the survivor resume the listing from its checkpoint' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         $results['w2'].Output | Should -Match "Resuming the listing of task 'b' after"
     }
 
-    It 'finishes both tasks with every object succeeded exactly once' -Skip:$NoServer {
+    It 'finishes both tasks with every object succeeded exactly once' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         foreach ($t in @(@{ Name = 'a'; Count = $countA }, @{ Name = 'b'; Count = $countB })) {
             $s = $final[$t.Name]
             $s.State | Should -Be 'Completed'
@@ -119,7 +119,7 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         }
     }
 
-    It 'leaves each destination equal to its source' -Skip:$NoServer {
+    It 'leaves each destination equal to its source' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         # An agent killed in the middle of a write can leave its partial staging file behind; it is
         # never listed as an object, so it is left out of the comparison.
         $staged = '^extra: \.mspmigration-tmp/'
@@ -127,7 +127,7 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         Compare-Tree -Source "$($ws.Root)/src2" -Destination "$($ws.Root)/dst2" | Where-Object { $_ -notmatch $staged } | Should -BeNullOrEmpty
     }
 
-    It 'copies again only objects that were in flight at a kill' -Skip:$NoServer {
+    It 'copies again only objects that were in flight at a kill' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         $groups = $log | Group-Object { "$($_.Task)/$($_.Key)" }
         $groups.Count | Should -Be ($countA + $countB)
         $twice = @($groups | Where-Object Count -gt 1)
@@ -138,13 +138,13 @@ Start-MigrationAgent -Verbose 4>&1 | ForEach-Object { "`$_" }
         }
     }
 
-    It 'let the late worker take a share of the first task' -Skip:$NoServer {
+    It 'let the late worker take a share of the first task' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         $byW2 = @($log | Where-Object { $_.Agent -eq 'w2' -and $_.Task -eq 'a' }).Count
         $byW2 | Should -BeGreaterThan 0
         $byW2 | Should -BeLessThan $countA
     }
 
-    It 'shows the killed agents as lost and the stopped one as stopped' -Skip:$NoServer {
+    It 'shows the killed agents as lost and the stopped one as stopped' -Tag "skip: $NoServer" -Skip:([bool]$NoServer) {
         ($agentsAtEnd | Where-Object Name -eq master).State | Should -Be 'Lost'
         ($agentsAtEnd | Where-Object Name -eq w1).State | Should -Be 'Lost'
         $w2 = $agentsAtEnd | Where-Object Name -eq w2

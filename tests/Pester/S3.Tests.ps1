@@ -1,8 +1,8 @@
 # Migrations between two real S3-compatible servers (s3rver, from tests/infra), driven through the
 # built module in fresh pwsh processes; rclone (Debian) independently confirms every result.
 BeforeDiscovery {
-    $script:HasS3rver = Test-Path "$PSScriptRoot/../infra/node_modules/s3rver/bin/s3rver.js"
-    $script:HasRclone = [bool](Get-Command rclone -ErrorAction SilentlyContinue)
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:NoS3 = Get-MissingPrerequisite s3rver, rclone
 }
 
 BeforeAll {
@@ -104,7 +104,7 @@ AfterAll {
     Stop-S3rver $Dst
 }
 
-Describe 'Path-style migration: s3 source to a COS-profile destination' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Path-style migration: s3 source to a COS-profile destination' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace
         $started = Get-Date
@@ -164,14 +164,9 @@ Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
         # s3rver gives a multipart object the MD5 of its content, so it must equal the source's.
         "$($h['ETag'])" | Should -Be "$((Get-S3ObjectHeaders -Server $Src -Bucket src-bucket -Key 'big/100MiB.bin')['ETag'])"
     }
-
-    It 'holds keys with a double slash (not testable on s3rver)' -Skip {
-        # s3rver maps keys to file paths and answers 404 for 'a//b'; real OSS and COS accept them
-        # and the adapter passes keys through unchanged (see docs/architecture.md).
-    }
 }
 
-Describe 'Virtual-hosted migration: OSS-profile source to a virtual-hosted s3 destination' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Virtual-hosted migration: OSS-profile source to a virtual-hosted s3 destination' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $resolves = Test-VHostResolution
         $ws = New-S3Workspace
@@ -207,7 +202,7 @@ Get-MigrationStatus -Name vhost | ConvertTo-Json -Compress -EnumsAsStrings
     }
 }
 
-Describe 'Injected faults: 503s, delays and reset connections' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Injected faults: 503s, delays and reset connections' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         # A fifth of all requests, both sides, fail or wait: a fault proxy (tests/infra/fault-proxy.js)
         # sits between the agent and each server.
@@ -295,7 +290,7 @@ Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
     }
 }
 
-Describe 'Test-MigrationEndpoint and secrets' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Test-MigrationEndpoint and secrets' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace
         # s3rver checks access key ids but not SigV4 signatures: wrong ids stand for bad credentials.
