@@ -235,26 +235,43 @@ Describe 'Daily time window' {
     BeforeAll {
         $ws = New-PolicyWorkspace
         New-SourceTree -Path $ws.Source -Count 20
+        # A window that opens at the next minute (at least 8 s away) in the agent's local time, so
+        # that the agent must see it closed first and then open it by the clock alone.
         $now = [datetime]::Now
-        $closed = '{0:HH\:mm}-{1:HH\:mm}' -f $now.AddHours(2), $now.AddHours(3)
-        New-MigrationTask -Name win -Source $ws.Source -Destination $ws.Destination -TimeWindow $closed | Out-Null
+        $opens = $now.Date.AddHours($now.Hour).AddMinutes($now.Minute + 1)
+        if (($opens - $now).TotalSeconds -lt 8) { $opens = $opens.AddMinutes(1) }
+        New-MigrationTask -Name win -Source $ws.Source -Destination $ws.Destination -TimeWindow ('{0:HH\:mm}-{1:HH\:mm}' -f $opens, $opens.AddHours(2)) | Out-Null
         $agent = Start-PwshProcess -Workspace $ws -Name agent -Script 'Start-MigrationAgent -ExitWhenIdle | Out-Null'
-        Start-Sleep -Seconds 4
-        $whileClosed = Get-MigrationStatus win
-        Set-MigrationTask win -TimeWindow ''
-        $result = Wait-PwshProcess -Process $agent -TimeoutSeconds 120
+        Wait-Until -TimeoutSeconds 60 -Because 'the agent to be up' {
+            $agent.HasExited -or (Get-MigrationAgent | Where-Object { $_.Name -eq 'test-agent' -and $_.IsAlive })
+        }
+        $upAt = [datetime]::Now
+        $whileClosed = while ([datetime]::Now -lt $opens.AddSeconds(-1) -and -not $agent.HasExited) {
+            Get-MigrationStatus win
+            Start-Sleep -Milliseconds 500
+        }
+        $aliveWhileClosed = -not $agent.HasExited
+        $result = Wait-PwshProcess -Process $agent -TimeoutSeconds 180
         $after = Get-MigrationStatus win
+        # When each destination file was written, by the file system's change time, not the agent's word.
+        $written = @(Get-ChildItem -Recurse -File $ws.Destination | ForEach-Object { [long](& stat -c '%Z' $_.FullName) })
     }
     AfterAll { Remove-TestWorkspace $ws }
 
-    It 'does nothing outside the window' {
-        $whileClosed.Succeeded | Should -Be 0
+    It 'does nothing outside the window, while running' {
+        $upAt | Should -BeLessThan $opens.AddSeconds(-2) -Because 'the agent must be up before the window opens'
+        $aliveWhileClosed | Should -BeTrue -Because $result.Error
+        @($whileClosed).Count | Should -BeGreaterThan 1
+        $whileClosed | ForEach-Object { $_.Succeeded | Should -Be 0 }
     }
 
     It 'resumes by itself when the window opens' {
-        $result.ExitCode | Should -Be 0
+        $result.ExitCode | Should -Be 0 -Because $result.Error
         $after.State | Should -Be 'Completed'
         $after.Succeeded | Should -Be 20
+        $written.Count | Should -Be 20
+        $opensUnix = ([DateTimeOffset] $opens).ToUnixTimeSeconds()
+        $written | ForEach-Object { $_ | Should -BeGreaterOrEqual $opensUnix }
     }
 }
 

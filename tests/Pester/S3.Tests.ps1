@@ -283,7 +283,12 @@ Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
             $failed.Error | Should -Match 'busy or failing|network error'
             $failed.Error | Should -Not -Match 'cancel'
             Get-S3ObjectHeaders -Server $Dst -Bucket dst-faults -Key 'fragile/forty.bin' | Should -BeNullOrEmpty
-            (Get-FaultProxyStats $PartProxy).byOperation.CompleteMultipartUpload | Should -BeNullOrEmpty
+            # The upload got as far as its parts: initiated through, every part sent and faulted.
+            $ops = (Get-FaultProxyStats $PartProxy).keys.'dst-faults/fragile/forty.bin'
+            $ops.CreateMultipartUpload.ok | Should -BeGreaterOrEqual 1 -Because 'the upload must be initiated before its parts fail'
+            $ops.UploadPart.requests | Should -BeGreaterOrEqual 1
+            $ops.UploadPart.faults | Should -Be $ops.UploadPart.requests
+            $ops.PSObject.Properties.Name | Should -Not -Contain 'CompleteMultipartUpload'
         } finally {
             Stop-FaultProxy $PartProxy
         }
