@@ -21,11 +21,13 @@ Describe 'An agent killed with SIGKILL in the middle of a task' -Skip:$IsWindows
         Send-Signal -ProcessId $first.Id -Signal KILL
         $first.WaitForExit(10000) | Out-Null
         $atKill = Get-MigrationStatus crash
+        $stampsAtKill = Get-FileStamps $ws.Destination
 
         $second = Invoke-Pwsh -Workspace $ws -Name second -TimeoutSeconds 300 -Script @'
 Start-MigrationAgent -ExitWhenIdle -AgentName second | Out-Null
 '@
         $final = Get-MigrationStatus crash
+        $stampsAtEnd = Get-FileStamps $ws.Destination
     }
     AfterAll {
         $env:MSPMIGRATION_CONFIG = $null
@@ -53,6 +55,15 @@ Start-MigrationAgent -ExitWhenIdle -AgentName second | Out-Null
         ($keys | Sort-Object -Unique).Count | Should -Be 3000
         $twice = $keys.Count - ($keys | Sort-Object -Unique).Count
         $twice | Should -BeLessOrEqual $concurrency
+    }
+
+    It 'rewrites no file finished before the kill, as the file system sees it' {
+        # Files already in place at the kill may be written again only if they were in flight (written
+        # but not yet recorded); every other file is written by the second agent alone.
+        $stampsAtKill.Count | Should -BeGreaterThan 0
+        $rewritten = @((Get-ChangedFiles $stampsAtKill $stampsAtEnd) | Where-Object { $stampsAtKill.ContainsKey($_) })
+        $rewritten.Count | Should -BeLessOrEqual $concurrency -Because "rewritten: $($rewritten -join ', ')"
+        $stampsAtEnd.Count | Should -Be 3000
     }
 
     It 'leaves no staged file behind' {

@@ -107,16 +107,33 @@ AfterAll {
 Describe 'Path-style migration: s3 source to a COS-profile destination' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace
+        # A proxy that only counts sits before the destination: the server side's record of writes.
+        $script:Counter = Start-FaultProxy -Target $Dst
+        Add-Content -Path $ws.Config -Value @"
+
+[profiles.dst-cos-counted]
+type = "cos"
+endpoint = "$($Counter.Endpoint)"
+region = "ap-guangzhou"
+force_path_style = true
+storage_class = "IA"
+secret_id = "S3RVER"
+secret_key = "S3RVER"
+"@
         $started = Get-Date
         $run = Invoke-Pwsh -Workspace $ws -Name run -TimeoutSeconds 600 -Script @'
-New-MigrationTask -Name s3 -Source s3://src-bucket/ -SourceProfile src -Destination cos://dst-cos-1250000000/copy/ -DestinationProfile dst-cos | Out-Null
+New-MigrationTask -Name s3 -Source s3://src-bucket/ -SourceProfile src -Destination cos://dst-cos-1250000000/copy/ -DestinationProfile dst-cos-counted | Out-Null
 $null = Start-MigrationAgent -ExitWhenIdle
 Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
 '@
         $elapsed = (Get-Date) - $started
         Write-Host ("path-style migration of {0} objects: {1:N1} s" -f $SourceCount, $elapsed.TotalSeconds)
+        $writes = (Get-FaultProxyStats $Counter).keys
     }
-    AfterAll { Remove-TestWorkspace $ws }
+    AfterAll {
+        Stop-FaultProxy $Counter
+        Remove-TestWorkspace $ws
+    }
 
     It 'finishes with every object succeeded' {
         $run.ExitCode | Should -Be 0 -Because $run.Error
@@ -125,6 +142,23 @@ Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
         $status.Total | Should -Be $SourceCount
         $status.Succeeded | Should -Be $SourceCount
         $status.Failed | Should -Be 0
+    }
+
+    It 'writes each object exactly once, as the server sees it' {
+        $perKey = @{}
+        foreach ($k in $writes.PSObject.Properties) {
+            if (-not $k.Name.StartsWith('dst-cos-1250000000/copy/')) { continue }
+            $ok = 0
+            foreach ($op in 'PutObject', 'CompleteMultipartUpload', 'CopyObject') { if ($k.Value.$op) { $ok += $k.Value.$op.ok } }
+            if ($ok) { $perKey[$k.Name] = $ok }
+        }
+        $perKey.Count | Should -Be $SourceCount
+        $twice = @($perKey.Keys | Where-Object { $perKey[$_] -ne 1 })
+        $twice | Should -BeNullOrEmpty -Because 'no object may be written twice'
+        $big = $writes.'dst-cos-1250000000/copy/big/100MiB.bin'
+        $big.CompleteMultipartUpload.ok | Should -Be 1 -Because 'the 100 MiB object goes through multipart'
+        $big.UploadPart.ok | Should -Be 13 -Because '100 MiB in 8 MiB parts'
+        $big.PSObject.Properties.Name | Should -Not -Contain 'PutObject'
     }
 
     It 'lists more than one page' {

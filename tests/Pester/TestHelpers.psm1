@@ -108,6 +108,25 @@ function Get-TreeManifest([Parameter(Mandatory)][string] $Path) {
     $map
 }
 
+function Get-FileStamps([Parameter(Mandatory)][string] $Path) {
+    # relative path -> "inode mtime size" of every file under $Path, read by find(1): a record of
+    # which files were written that the product cannot influence (a rewrite through a staged file
+    # gets a new inode; a rewrite in place a new mtime).
+    $map = @{}
+    if (-not (Test-Path $Path)) { return $map }
+    & find $Path -type f -printf '%P\t%i %T@ %s\n' | ForEach-Object {
+        $f = $_ -split "`t", 2
+        $map[$f[0]] = $f[1]
+    }
+    $map
+}
+
+function Get-ChangedFiles {
+    # Files added or rewritten between two Get-FileStamps records, sorted.
+    param([Parameter(Mandatory)][hashtable] $Before, [Parameter(Mandatory)][hashtable] $After)
+    , @($After.Keys | Where-Object { -not $Before.ContainsKey($_) -or $Before[$_] -ne $After[$_] } | Sort-Object)
+}
+
 function Compare-Tree {
     # Returns the differences between two trees; none means byte-for-byte equal.
     param([Parameter(Mandatory)][string] $Source, [Parameter(Mandatory)][string] $Destination)
