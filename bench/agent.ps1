@@ -15,7 +15,9 @@ param(
     [string] $SourceProfile,
     [string] $DestinationProfile,
     [string] $ProfilesToml = '',
-    [string] $KeyPrefix
+    [string] $KeyPrefix,
+    # Extra [agent] lines, e.g. 'fsync = false'.
+    [string] $AgentSettings = ''
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -27,6 +29,7 @@ if ($Mode -ne 'Submit') {
 name = "bench-agent"
 concurrency = $Concurrency
 poll_seconds = 1
+$AgentSettings
 
 [control_plane]
 sqlite = "controlplane.db"

@@ -156,6 +156,36 @@ local_pair() { # name count size fanout
   rm -rf "$dir/out" "$dir"/msp-* "$dir/warm"; sync
 }
 
+# What flushing each file before it counts as Succeeded costs: the module (one-shot) with
+# [agent] fsync on (the default) and off, beside rclone and cp (neither flushes), small files.
+fsync_pair() { # count size fanout
+  local name=fsync dir="$WORK/fsync" src="$WORK/fsync/src" dst
+  echo "== fsync: $1 x $2 bytes, local -> local, module with fsync on and off, $RUNS runs each"
+  mkdir -p "$dir"; make_source "$src" "$1" "$2" "$3"
+  printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
+  printf 'objects\t%s\nbytes\t%s\n' "$1" "$(( $1 * $2 ))" > "$RESULTS/$name.size"
+  local tools=(mspmigration mspmigration-nofsync rclone cp) run i tool
+  rm -rf "$dir/out" "$dir"/msp-*
+  settle "$src"
+  for run in $(seq 1 "$RUNS"); do
+    for i in 0 1 2 3; do
+      tool=${tools[$(( (i + run - 1) % 4 ))]}
+      dst="$dir/out/$tool-$run"; mkdir -p "$dir/out" "$dir/msp-$tool-$run"
+      case $tool in
+        mspmigration) module_cmd "$src" "$dst" "$dir/msp-$tool-$run"; measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        mspmigration-nofsync) module_cmd "$src" "$dst" "$dir/msp-$tool-$run" -AgentSettings 'fsync = false'
+                              measure "$name" "$tool" "$run" -- "${CMD[@]}" ;;
+        rclone) measure "$name" "$tool" "$run" -- rclone --config /dev/null copy --checksum \
+                  --transfers "$CONCURRENCY" --checkers "$CONCURRENCY" "$src" "$dst" ;;
+        cp) measure "$name" "$tool" "$run" -- cp -r "$src" "$dst" ;;
+      esac
+      check_copy "$src" "$dst"
+      settle "$src" "$dst"
+    done
+  done
+  rm -rf "$dir/out" "$dir"/msp-*; sync
+}
+
 # 1,000,000 empty objects: peak RSS of the agent while listing and copying, and the size of
 # the control plane per object. One run; an RSS sample every second shows the phases.
 million() {

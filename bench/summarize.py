@@ -17,12 +17,12 @@ def sizes(path):
             out[k] = int(v)
     return out
 
-def agent_seconds(work, name, runs):
+def agent_seconds(work, name, tool, runs):
     """The agent's own elapsed time (after pwsh start, import and task creation), from its log."""
     found = []
     for r in runs:
         try:
-            m = re.search(r"agent_seconds=([0-9.]+)", open(os.path.join(work, name, f"mspmigration-{r['run']}.log")).read())
+            m = re.search(r"agent_seconds=([0-9.]+)", open(os.path.join(work, name, f"{tool}-{r['run']}.log")).read())
         except OSError:
             m = None
         if m:
@@ -44,9 +44,12 @@ def main(results, work):
             med[tool] = (wall, cpu)
             ops = size.get("objects", 0) / wall if wall else 0
             mib = size.get("bytes", 0) / wall / 2**20 if wall else 0
-            agent = agent_seconds(work, name, rs) if tool == "mspmigration" else ""
+            agent = agent_seconds(work, name, tool, rs) if tool.startswith("mspmigration") and tool != "mspmigration-warm" else ""
             print(f"| {name} | {tool} | {len(rs)} | {wall:.2f} | {agent} | {cpu:.2f} | {rss:.0f} | {ops:,.0f} | {mib:,.0f} |")
-        for ours in ("mspmigration", "mspmigration-warm"):
+        if "mspmigration" in med and "mspmigration-nofsync" in med:
+            (w, c), (wn, cn) = med["mspmigration"], med["mspmigration-nofsync"]
+            ratios.append(f"| {name} | mspmigration (fsync on) | mspmigration-nofsync | {wn / w:.2f}x | {c / cn:.2f}x |")
+        for ours in ("mspmigration", "mspmigration-warm", "mspmigration-nofsync"):
             if ours not in med:
                 continue
             w, c = med[ours]

@@ -139,7 +139,11 @@ Describe 'A task whose credential profile is not defined on this agent' {
 
     It 'warns once in a long run, not on every poll' {
         $agent = Start-PwshProcess -Workspace $ws -AsUser -Name long -Script 'Start-MigrationAgent | Out-Null'
-        Start-Sleep -Seconds 6
+        # Several polls after it registered, however long a loaded machine takes to start pwsh.
+        Wait-Until -TimeoutSeconds 60 -Because 'the agent to register' {
+            $agent.HasExited -or (Get-MigrationAgent -ConfigPath $ws.Config | Where-Object { $_.Name -eq 'test-agent' -and $_.IsAlive })
+        }
+        Start-Sleep -Seconds 5
         Send-Signal -ProcessId $agent.Id -Signal KILL
         $r = Wait-PwshProcess -Process $agent -TimeoutSeconds 30
         @(Get-WarningLines $r.Output 'elsewhere').Count | Should -Be 1 -Because "poll_seconds is 1; output was:`n$($r.Output)"

@@ -55,7 +55,7 @@ Describe 'pwsh -NonInteractive -Command' {
         @{ What = 'a missing mandatory parameter'; Script = 'Get-MigrationStatus'; Reason = 'missing mandatory parameters: Name' }
         @{ What = 'an existing export file'; Script = "Set-Content ./exists.csv x; Export-FailedObjects mixed -Path ./exists.csv"; Reason = 'already exists; use -Force' }
         # High impact asks for confirmation; non-interactive, that is an error, and -Force is the way.
-        @{ What = 'removing a task without -Force'; Script = 'Remove-MigrationTask clean-default'; Reason = 'NonInteractive mode' }
+        @{ What = 'removing a task without -Force'; Script = 'Remove-MigrationTask clean-default'; Reason = 'add -Force (or -Confirm:$false)' }
     ) {
         $r = Invoke-Automation $Script
         $r.ExitCode | Should -Be 1

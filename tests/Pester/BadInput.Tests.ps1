@@ -46,7 +46,7 @@ Describe 'New-MigrationTask rejects bad input' {
     }
 
     It 'rejects a destination equal to the source' {
-        { New-MigrationTask -Name same -Source $ws.Source -Destination $ws.Source } | Should -Throw -ErrorId 'SourceEqualsDestination,*'
+        { New-MigrationTask -Name same -Source $ws.Source -Destination $ws.Source } | Should -Throw -ErrorId 'SourceDestinationOverlap,*'
     }
 
     It 'creates nothing when it rejects' {

@@ -57,7 +57,7 @@ Describe 'An agent SIGKILLed and restarted at once, five times, under the same n
             $deadline = [DateTime]::UtcNow.AddSeconds(40)
             while ([DateTime]::UtcNow -lt $deadline -and (Test-Running $Agent.Id)) {
                 $me = Get-MigrationAgent | Where-Object { $_.Name -eq 'phoenix' -and $_.ProcessId -eq $Agent.Id }
-                if ($me) {
+                if ($me -and (Test-Path -LiteralPath $ws.TransferLog)) {
                     $first = Get-Content -LiteralPath $ws.TransferLog | Where-Object { $_ } |
                         ForEach-Object { [DateTimeOffset]::Parse(($_ -split "`t")[0]) } | Where-Object { $_ -gt $Since } | Select-Object -First 1
                     if ($first) { return [pscustomobject]@{ Registered = $me.StartedAt; FirstWrite = $first } }

@@ -359,6 +359,7 @@ Test-MigrationEndpoint s3://dst-bucket/ -Profile env | ConvertTo-Json -Compress
 New-MigrationTask -Name denied -Source s3://src-bucket/odd/ -SourceProfile src -Destination s3://dst-bucket/x/ -DestinationProfile bad | Out-Null
 New-MigrationTask -Name denied-env -Source s3://src-bucket/odd/ -SourceProfile src -Destination s3://dst-bucket/y/ -DestinationProfile env | Out-Null
 `$null = Start-MigrationAgent -ExitWhenIdle -Verbose -ErrorAction SilentlyContinue 4>&1 3>&1 | Out-String | Set-Content agent-messages.txt
+foreach (`$n in 'denied', 'denied-env') { @{ Denied = (Get-MigrationStatus `$n | Select-Object TaskName, @{ n = 'State'; e = { "`$(`$_.State)" } }, StateReason) } | ConvertTo-Json -Compress }
 Get-MigrationTask denied, denied-env | Export-FailedObjects -Path failed.csv
 Get-MigrationTask denied | Export-FailedObjects | ConvertTo-Json -Compress | Set-Content failed.json
 `$aws = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.Core' }
@@ -391,11 +392,16 @@ Get-MigrationTask denied | Export-FailedObjects | ConvertTo-Json -Compress | Set
         $results[3].Problems[0] | Should -Match 'credentials were rejected'
     }
 
-    It 'fails objects fast with a clear reason when the destination refuses the credentials' {
-        $csv = Import-Csv (Join-Path $ws.Root 'failed.csv')
-        $csv.Count | Should -Be (2 * $OddCount)
-        $csv[0].Error | Should -Match 'credentials were rejected'
-        $csv[0].Error | Should -Not -Match 'gave up after'
+    It 'fails the task at once with a clear reason when the destination refuses the credentials' {
+        # The credentials fail for every object alike: the task fails, not each object in turn.
+        $denied = @($results | Where-Object { $_.PSObject.Properties['Denied'] } | ForEach-Object Denied)
+        $denied.Count | Should -Be 2
+        foreach ($d in $denied) {
+            $d.State | Should -Be 'Failed'
+            $d.StateReason | Should -Match 'credentials were rejected'
+            $d.StateReason | Should -Not -Match 'gave up after'
+        }
+        @(Import-Csv (Join-Path $ws.Root 'failed.csv')).Count | Should -Be 0 -Because 'no object is blamed for the credentials'
     }
 
     It 'loads AWSSDK in the engine''s own load context, not the session''s' {

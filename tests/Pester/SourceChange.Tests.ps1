@@ -67,7 +67,7 @@ Describe 'A local source file rewritten in place during its copy' -Skip:$IsWindo
 
 Describe 'A local source file that keeps changing during every attempt' -Skip:$IsWindows {
     BeforeAll {
-        $ws = New-TestWorkspace -Concurrency 1
+        $ws = New-TestWorkspace -Concurrency 1 -AgentSettings @{ max_attempts = 3 }
         $size = 6MB
         $bytes = [byte[]]::new($size); [Random]::new(9).NextBytes($bytes)
         [IO.File]::WriteAllBytes("$($ws.Source)/busy.bin", $bytes)

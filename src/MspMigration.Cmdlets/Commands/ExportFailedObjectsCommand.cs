@@ -17,6 +17,7 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("TaskName")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[] Name { get; set; } = [];
@@ -40,12 +41,18 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
 
     protected override void BeginProcessing()
     {
-        if (Path is not null) _collected = [];
+        if (Path is null) return;
+        // Checked before any work, so that a mistyped folder costs nothing and writes nothing.
+        var folder = System.IO.Path.GetDirectoryName(ResolvePath(Path));
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            ThrowTerminatingError(ErrorRecords.Create("ExportPathNotFound", ErrorCategory.ObjectNotFound,
+                $"Cannot write '{ResolvePath(Path)}': the folder '{folder}' does not exist. Create it first, or choose another -Path.", Path));
+        _collected = [];
     }
 
     protected override void ProcessRecord()
     {
-        foreach (var name in Name)
+        foreach (var given in Name)
         {
             try
             {
@@ -54,15 +61,16 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
                 var emit = collected is null || PassThru;
                 // Streamed page by page onto the pipeline: a long failed list is never held whole
                 // unless a file is being written.
-                RunPumped(async ct =>
-                {
-                    await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false))
+                foreach (var name in ExpandTaskName(given))
+                    RunPumped(async ct =>
                     {
-                        collected?.Add(item);
-                        if (emit) PostObject(item);
-                    }
-                    return true;
-                });
+                        await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false))
+                        {
+                            collected?.Add(item);
+                            if (emit) PostObject(item);
+                        }
+                        return true;
+                    });
             }
             catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
             {

@@ -14,6 +14,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("TaskName")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[] Name { get; set; } = [];
@@ -28,14 +29,17 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var name in Name)
+        foreach (var given in Name)
         {
             try
             {
                 var service = Service();
-                var status = Run(ct => service.GetStatusAsync(name, ct));
-                if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);
-                else WriteObject(status);
+                foreach (var name in ExpandTaskName(given))
+                {
+                    var status = Run(ct => service.GetStatusAsync(name, ct));
+                    if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);
+                    else WriteObject(status);
+                }
             }
             catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
             {

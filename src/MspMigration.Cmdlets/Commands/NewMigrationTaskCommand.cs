@@ -85,6 +85,8 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? TimeWindow { get; set; }
 
+    protected override bool CreatesControlPlane => true;
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess($"{Source} -> {Destination}", $"Create migration task '{Name}'")) return;

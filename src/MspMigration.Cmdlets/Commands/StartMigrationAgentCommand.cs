@@ -14,9 +14,13 @@ namespace MspMigration.Cmdlets.Commands;
 [OutputType(typeof(PlannedObject))]
 public sealed class StartMigrationAgentCommand : MigrationCmdlet
 {
-    /// <summary>Work only on these tasks (by name); all tasks when omitted.</summary>
+    /// <summary>
+    /// Work only on these tasks; all tasks when omitted. A name that exists nowhere is an error;
+    /// wildcards are matched against the tasks that exist when the agent starts.
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string[]? TaskName { get; set; }
@@ -39,15 +43,46 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
     private static readonly TimeSpan TaskProgressInterval = TimeSpan.FromSeconds(2);
     private readonly List<string> _tasks = [];
 
+    private bool WhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
+
+    // An agent makes the control plane it is pointed at; a dry run changes nothing.
+    protected override bool CreatesControlPlane => !WhatIf;
+
+    // A running agent reports agent.toml's warnings itself; the paths that start none write them here.
+    protected override bool WritesConfigWarnings => false;
+
     protected override void ProcessRecord()
     {
         if (TaskName is not null) _tasks.AddRange(TaskName);
     }
 
-    /// <summary>The dry run: what a run would copy, overwrite and skip, from listings only.</summary>
-    private void WritePlan(Engine.Facade.MigrationService service)
+    /// <summary>
+    /// The tasks the names stand for, each once. Literal names that match no task are reported as
+    /// TaskNotFound (not silently served by an agent that then waits for nothing).
+    /// </summary>
+    private List<string> ResolveTasks()
     {
-        var names = _tasks.Count > 0 ? _tasks
+        var resolved = new List<string>();
+        foreach (var given in _tasks)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(given))
+            {
+                var service = Service();
+                try { resolved.Add(Run(ct => service.GetTaskAsync(given, ct)).Name); }
+                catch (MigrationException e) when (e.ErrorId == "TaskNotFound") { WriteError(ErrorRecords.From(e)); }
+            }
+            else
+            {
+                resolved.AddRange(ExpandTaskName(given));
+            }
+        }
+        return resolved.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>The dry run: what a run would copy, overwrite and skip, from listings only.</summary>
+    private void WritePlan(Engine.Facade.MigrationService service, List<string> tasks)
+    {
+        var names = _tasks.Count > 0 ? tasks
             : Run(service.ListTasksAsync).Where(t => t.State is MigrationTaskState.Pending or MigrationTaskState.Running).Select(t => t.Name).ToList();
         foreach (var task in names)
         {
@@ -64,9 +99,18 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
         try
         {
             var service = Service();
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && ((SwitchParameter)whatIf).IsPresent)
+            var tasks = ResolveTasks();
+            if (_tasks.Count > 0 && tasks.Count == 0)
             {
-                WritePlan(service);
+                // Without this, an empty list would mean every task.
+                WriteConfigWarnings();
+                WriteVerbose("No task matches -TaskName; the agent does not start.");
+                return;
+            }
+            if (WhatIf)
+            {
+                WriteConfigWarnings();
+                WritePlan(service, tasks);
                 return;
             }
             var name = AgentName ?? service.Config.AgentName;
@@ -74,7 +118,7 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
             var options = new Engine.Agent.AgentRunOptions
             {
                 ExitWhenIdle = ExitWhenIdle,
-                TaskNames = _tasks,
+                TaskNames = tasks,
                 AgentName = AgentName,
                 Concurrency = Concurrency > 0 ? Concurrency : null,
                 TaskProgressInterval = ShowsProgress ? TaskProgressInterval : null,
@@ -103,7 +147,7 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
                 Host.SetShouldExit(TerminationSignal.ExitCode);
             }
         }
-        catch (Exception e) when (e is not PipelineStoppedException)
+        catch (Exception e) when (e is not (PipelineStoppedException or ActionPreferenceStopException))
         {
             Fail(e);
         }

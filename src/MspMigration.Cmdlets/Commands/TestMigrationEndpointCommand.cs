@@ -31,7 +31,6 @@ public sealed class TestMigrationEndpointCommand : MigrationCmdlet
         try
         {
             var service = Service();
-            foreach (var warning in service.Config.Warnings) WriteWarning(warning);
             var location = StorePaths.Resolve(Location, ResolvePath);
             // Without -ReadOnly a probe object is written and deleted: that is the state change.
             var write = !ReadOnly && ShouldProcess(location, "Write and delete a probe object");

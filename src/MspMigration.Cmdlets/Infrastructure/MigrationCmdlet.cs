@@ -23,15 +23,49 @@ public abstract class MigrationCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken Cancellation => _cancellation.Token;
 
+    /// <summary>
+    /// True only for the commands that may create the control plane (a new task, an agent);
+    /// every other command fails with ControlPlaneNotFound rather than make an empty one.
+    /// </summary>
+    protected virtual bool CreatesControlPlane => false;
+
+    /// <summary>False when the engine reports agent.toml's warnings itself (a running agent).</summary>
+    protected virtual bool WritesConfigWarnings => true;
+
     /// <summary>The engine facade, opened on first use and closed when the command ends.</summary>
     internal Engine.Facade.MigrationService Service()
     {
         if (_service is null)
         {
             var config = ConfigPath is null ? null : ResolvePath(ConfigPath);
-            _service = Run(ct => Engine.Facade.MigrationService.OpenAsync(config, ct));
+            var service = Run(ct => Engine.Facade.MigrationService.OpenAsync(config, CreatesControlPlane, ct));
+            _service = service;
+            if (WritesConfigWarnings) WriteConfigWarnings();
         }
         return (Engine.Facade.MigrationService)_service;
+    }
+
+    private bool _configWarned;
+
+    /// <summary>Typos and risky settings in agent.toml, once per command.</summary>
+    protected void WriteConfigWarnings()
+    {
+        if (_configWarned) return;
+        _configWarned = true;
+        foreach (var warning in Service().Config.Warnings) PostWarning(warning);
+    }
+
+    /// <summary>
+    /// The task names a -Name value stands for. A literal name is returned as typed, so that the
+    /// engine reports TaskNotFound for it; a wildcard is matched (ignoring case) against the
+    /// tasks that exist now and, by PowerShell's convention, may match none without an error.
+    /// </summary>
+    internal IReadOnlyList<string> ExpandTaskName(string name)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(name)) return [name];
+        var service = Service();
+        var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+        return Run(service.ListTasksAsync).Where(t => pattern.IsMatch(t.Name)).Select(t => t.Name).ToList();
     }
 
     protected override void EndProcessing() => Dispose();

@@ -1,5 +1,6 @@
 using Tomlyn;
 using Tomlyn.Model;
+using MspMigration.Engine.Stores.S3;
 
 namespace MspMigration.Engine.Configuration;
 
@@ -17,14 +18,12 @@ public static class ConfigParser
         {
             throw Invalid(path, $"it cannot be read: {e.Message}");
         }
-        var config = Parse(text, path);
-        return ConfigPermissions.Warning(path, config) is { } warning ? WithWarning(config, warning) : config;
+        return Parse(text, path, checkPermissions: true);
     }
 
-    // A copy with every setting, so that no setting is lost when a warning is added.
-    private static AgentConfig WithWarning(AgentConfig c, string warning) => c with { Warnings = [.. c.Warnings, warning] };
+    public static AgentConfig Parse(string text, string path) => Parse(text, path, checkPermissions: false);
 
-    public static AgentConfig Parse(string text, string path)
+    private static AgentConfig Parse(string text, string path, bool checkPermissions)
     {
         TomlTable root;
         try
@@ -74,9 +73,18 @@ public static class ConfigParser
                         long or double => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!,
                         _ => throw Invalid(path, $"setting '{k}' of [profiles.{name}] must be a string, number or boolean"),
                     };
+                if (settings.TryGetValue("type", out var type) && S3Vendor.ForScheme(type.ToLowerInvariant()) is null)
+                    throw Invalid(path, $"setting 'type' of [profiles.{name}] must be oss, cos or s3, not '{type}'");
                 profiles[name] = new CredentialProfile(name, settings);
             }
         }
+
+        var warnings = new List<string>(ConfigKeys.Unknown(root, text, path));
+        foreach (var profile in profiles.Values)
+            if (!S3StoreSettings.HasCredentials(profile))
+                warnings.Add($"Credential profile '{profile.Name}' of '{path}' has no access key (access_key_id and secret_access_key), " +
+                    "nor does the environment provide one: its requests will be anonymous, and only public buckets will answer them.");
+        if (checkPermissions && ConfigPermissions.Warning(path, profiles.Values) is { } permissions) warnings.Add(permissions);
 
         var transferLog = agent is null ? null : String(agent, "transfer_log", path, "agent");
         return new AgentConfig
@@ -98,6 +106,7 @@ public static class ConfigParser
             TransferLog = transferLog is null ? null : Path.GetFullPath(transferLog, baseDir),
             ControlPlane = controlPlane,
             Profiles = profiles,
+            Warnings = warnings,
         };
     }
 

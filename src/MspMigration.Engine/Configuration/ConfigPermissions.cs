@@ -3,10 +3,10 @@ namespace MspMigration.Engine.Configuration;
 /// <summary>An agent.toml that holds secrets must not be world-readable.</summary>
 public static class ConfigPermissions
 {
-    public static string? Warning(string path, AgentConfig config)
+    public static string? Warning(string path, IEnumerable<CredentialProfile> profiles)
     {
         if (OperatingSystem.IsWindows()) return null; // ACLs, not mode bits; out of scope here
-        var holdsSecrets = config.Profiles.Values.Any(p => p.Keys.Any(SecretNames.IsSecret));
+        var holdsSecrets = profiles.Any(p => p.Keys.Any(SecretNames.IsSecret));
         if (!holdsSecrets) return null;
         UnixFileMode mode;
         try { mode = File.GetUnixFileMode(path); }

@@ -12,23 +12,34 @@ namespace MspMigration.Engine.Facade;
 /// </summary>
 public sealed class MigrationService : IDisposable
 {
-    private readonly ITaskStore _store;
+    // Null when the control plane does not exist and this command may not create it.
+    private readonly ITaskStore? _store;
 
-    private MigrationService(AgentConfig config, ITaskStore store)
+    private MigrationService(AgentConfig config, ITaskStore? store)
     {
         Config = config;
         _store = store;
     }
 
     public AgentConfig Config { get; }
-    public string ControlPlaneDescription => _store.Description;
+    public string ControlPlaneDescription => _store?.Description ?? Config.ControlPlane.ToString();
 
-    public static async Task<MigrationService> OpenAsync(string? configPath, CancellationToken cancellationToken)
+    /// <summary>Opens the configuration and the control plane, creating the control plane if it does not exist.</summary>
+    public static Task<MigrationService> OpenAsync(string? configPath, CancellationToken cancellationToken) =>
+        OpenAsync(configPath, create: true, cancellationToken);
+
+    /// <param name="create">
+    /// False for commands that only read or change existing tasks: a missing control plane is then
+    /// not created, and the first use of it throws ControlPlaneNotFound (commands that need only
+    /// the configuration still work).
+    /// </param>
+    public static async Task<MigrationService> OpenAsync(string? configPath, bool create, CancellationToken cancellationToken)
     {
         var config = ConfigLocator.Load(configPath);
         foreach (var profile in config.Profiles.Values)
             foreach (var key in profile.Keys)
                 if (SecretNames.IsSecret(key)) SecretRedactor.Register(profile.Get(key));
+        if (!create && !ControlPlaneFactory.Exists(config.ControlPlane)) return new MigrationService(config, null);
         var store = await ControlPlaneFactory.OpenAsync(config.ControlPlane, cancellationToken).ConfigureAwait(false);
         return new MigrationService(config, store);
     }
@@ -45,6 +56,11 @@ public sealed class MigrationService : IDisposable
         return new MigrationService(config, store);
     }
 
+    private ITaskStore Store => _store ?? throw new MigrationException("ControlPlaneNotFound", MigrationErrorKind.ObjectNotFound,
+        $"There is no control plane at '{Config.ControlPlane.Location}' (from {Config.SourcePath ?? "the default location; there is no agent.toml"}), " +
+        "so there are no tasks yet. Check -ConfigPath or $env:MSPMIGRATION_CONFIG; New-MigrationTask and Start-MigrationAgent create it.",
+        Config.ControlPlane.Location);
+
     /// <param name="warning">Receives what the operator should know but that does not stop the task (e.g. duplicate URLs).</param>
     public async Task<MigrationTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken, Action<string>? warning = null)
     {
@@ -53,10 +69,12 @@ public sealed class MigrationService : IDisposable
         var destination = StoreLocation.Parse(request.Destination, "Destination");
         var warnings = StoreFactory.ValidateSource(source);
         StoreFactory.ValidateDestination(destination);
-        if (source.Scheme == destination.Scheme && source.Bucket == destination.Bucket && source.Prefix == destination.Prefix)
-            throw new MigrationException("SourceEqualsDestination", MigrationErrorKind.InvalidArgument,
-                $"The source and the destination are the same place ({source}).", request.Destination);
+        StoreOverlap.Check(source, Blank(request.SourceProfile), Config.FindProfile(Blank(request.SourceProfile)),
+            destination, Blank(request.DestinationProfile), Config.FindProfile(Blank(request.DestinationProfile)));
         foreach (var w in warnings) warning?.Invoke(w);
+        foreach (var profile in new[] { Blank(request.SourceProfile), Blank(request.DestinationProfile) }.Distinct())
+            if (profile is not null && Config.FindProfile(profile) is null)
+                warning?.Invoke(UnknownProfileWarning(profile));
         var options = new TaskOptions
         {
             QpsLimit = LimitText.Qps(request.QpsLimit),
@@ -76,27 +94,27 @@ public sealed class MigrationService : IDisposable
                 "Size and modification-time filters cannot apply to a URL list, whose sizes and times are known only when each URL is fetched.", request.Source);
         var spec = new TaskSpec(request.Name, source.ToString(), Blank(request.SourceProfile), destination.ToString(),
             Blank(request.DestinationProfile), request.SameNamePolicy, Blank(request.MasterAgent), options);
-        return await _store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);
+        return await Store.CreateTaskAsync(spec, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<MigrationTask> GetTaskAsync(string name, CancellationToken cancellationToken) =>
-        await _store.GetTaskAsync(name, cancellationToken).ConfigureAwait(false)
+        await Store.GetTaskAsync(name, cancellationToken).ConfigureAwait(false)
         ?? throw new MigrationException("TaskNotFound", MigrationErrorKind.ObjectNotFound,
-            $"No task named '{name}' exists in {_store.Description}.", name);
+            $"No task named '{name}' exists in {ControlPlaneDescription}.", name);
 
-    public Task<IReadOnlyList<MigrationTask>> ListTasksAsync(CancellationToken cancellationToken) => _store.ListTasksAsync(cancellationToken);
+    public Task<IReadOnlyList<MigrationTask>> ListTasksAsync(CancellationToken cancellationToken) => Store.ListTasksAsync(cancellationToken);
 
     public async Task<MigrationStatus> GetStatusAsync(string name, CancellationToken cancellationToken)
     {
         var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
-        return await _store.GetStatusAsync(task.Id, cancellationToken).ConfigureAwait(false);
+        return await Store.GetStatusAsync(task.Id, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(string name,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
-        await foreach (var item in _store.GetFailedObjectsAsync(task.Id, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in Store.GetFailedObjectsAsync(task.Id, cancellationToken).ConfigureAwait(false))
             yield return item;
     }
 
@@ -112,10 +130,10 @@ public sealed class MigrationService : IDisposable
     }
 
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
-        _store.ListAgentsAsync(Config.LeaseDuration, cancellationToken);
+        Store.ListAgentsAsync(Config.LeaseDuration, cancellationToken);
 
     public Task<AgentRunSummary> RunAgentAsync(AgentRunOptions options, IAgentObserver observer, CancellationToken cancellationToken) =>
-        new AgentHost(Config, _store, observer).RunAsync(options, cancellationToken);
+        new AgentHost(Config, Store, observer).RunAsync(options, cancellationToken);
 
     /// <summary>Changes limits, window or policy; agents pick the change up at their next poll.</summary>
     public async Task<MigrationTask> SetTaskAsync(string name, TaskChanges changes, CancellationToken cancellationToken)
@@ -127,7 +145,7 @@ public sealed class MigrationService : IDisposable
         if (changes.TimeWindow is not null)
             options = options with { TimeWindow = changes.TimeWindow.Trim().Length == 0 ? null : Limits.TimeWindow.Parse(changes.TimeWindow).ToString() };
         options.Validate();
-        await _store.UpdateOptionsAsync(task.Id, changes.SameNamePolicy ?? task.SameNamePolicy, options, cancellationToken).ConfigureAwait(false);
+        await Store.UpdateOptionsAsync(task.Id, changes.SameNamePolicy ?? task.SameNamePolicy, options, cancellationToken).ConfigureAwait(false);
         return await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
@@ -142,7 +160,7 @@ public sealed class MigrationService : IDisposable
     {
         var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
         RequireState(task, "retried", MigrationTaskState.Completed, MigrationTaskState.CompletedWithFailures, MigrationTaskState.Failed);
-        return await _store.RetryFailedAsync(task.Id, cancellationToken).ConfigureAwait(false);
+        return await Store.RetryFailedAsync(task.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts a secondary pass over the source; returns the new pass number.</summary>
@@ -150,7 +168,7 @@ public sealed class MigrationService : IDisposable
     {
         var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
         RequireState(task, "given a secondary pass", MigrationTaskState.Completed, MigrationTaskState.CompletedWithFailures);
-        return await _store.StartIncrementalPassAsync(task.Id, cancellationToken).ConfigureAwait(false);
+        return await Store.StartIncrementalPassAsync(task.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes a task and its journal; a running task only with <paramref name="force"/>.</summary>
@@ -160,7 +178,7 @@ public sealed class MigrationService : IDisposable
         if (task.State == MigrationTaskState.Running && !force)
             throw new MigrationException("TaskStateInvalid", MigrationErrorKind.InvalidOperation,
                 $"Task '{name}' is running; suspend it first, or use -Force to remove it anyway.", name);
-        await _store.DeleteTaskAsync(task.Id, cancellationToken).ConfigureAwait(false);
+        await Store.DeleteTaskAsync(task.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What a run of the task would copy, overwrite and skip, from listings only; writes nothing.</summary>
@@ -170,7 +188,7 @@ public sealed class MigrationService : IDisposable
     internal async Task<MigrationTask> TransitionAsync(string name, MigrationTaskState[] from, MigrationTaskState to, string verb, CancellationToken cancellationToken)
     {
         var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
-        if (!await _store.TransitionAsync(task.Id, from, to, cancellationToken).ConfigureAwait(false))
+        if (!await Store.TransitionAsync(task.Id, from, to, cancellationToken).ConfigureAwait(false))
         {
             task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
             RequireState(task, verb, from);
@@ -185,7 +203,15 @@ public sealed class MigrationService : IDisposable
                 $"Task '{task.Name}' is {task.State}; it can be {verb} only when {string.Join(" or ", allowed)}.", task.Name);
     }
 
-    public void Dispose() => _store.Dispose();
+    // Agents elsewhere may define the profile, so this is a warning, not an error.
+    private string UnknownProfileWarning(string profile)
+    {
+        var nearest = NearestName.Find(profile, Config.Profiles.Keys);
+        return $"Credential profile '{profile}' is not defined in {Config.SourcePath ?? "this machine's configuration (there is no agent.toml)"}" +
+            (nearest is null ? "" : $" (did you mean '{nearest}'?)") + "; only agents whose agent.toml defines it can work on this task.";
+    }
+
+    public void Dispose() => _store?.Dispose();
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

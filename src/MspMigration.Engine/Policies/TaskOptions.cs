@@ -31,10 +31,10 @@ public sealed record TaskOptions
     /// <summary>Checks every setting and throws a MigrationException naming the first bad one.</summary>
     public TaskOptions Validate()
     {
-        if (QpsLimit is { } q && (q <= 0 || !double.IsFinite(q)))
-            throw new MigrationException("InvalidLimit", MigrationErrorKind.InvalidArgument, $"QpsLimit '{q}' must be greater than 0.", q);
-        if (BandwidthLimit is { } b && b <= 0)
-            throw new MigrationException("InvalidLimit", MigrationErrorKind.InvalidArgument, $"BandwidthLimit '{b}' must be greater than 0.", b);
+        if (QpsLimit is { } q && (q <= 0 || q > RateParser.MaxQps || !double.IsFinite(q)))
+            throw RateParser.OutOfRange("QpsLimit", q, RateParser.QpsRange);
+        if (BandwidthLimit is { } b && (b <= 0 || b > RateParser.MaxBandwidth))
+            throw RateParser.OutOfRange("BandwidthLimit", b, RateParser.BandwidthRange);
         foreach (var p in Include) Glob.Parse(p, "Include");
         foreach (var p in Exclude) Glob.Parse(p, "Exclude");
         if (ModifiedAfter is { } after && ModifiedBefore is { } before && after >= before)

@@ -26,6 +26,9 @@ public static class StoreFactory
     /// <summary>Checks, at task creation, what can be checked without credentials; returns warnings for the operator.</summary>
     public static IReadOnlyList<string> ValidateSource(StoreLocation location)
     {
+        if (location.Scheme == StoreLocation.LocalScheme && File.Exists(location.Bucket))
+            throw new MigrationException("SourceNotADirectory", MigrationErrorKind.InvalidArgument,
+                $"The source '{location.Bucket}' is a file, not a directory; give the directory that holds it (with -Include to pick files).", location.Bucket);
         if (location.Scheme == StoreLocation.LocalScheme && !Directory.Exists(location.Bucket))
             throw new MigrationException("SourceNotFound", MigrationErrorKind.ObjectNotFound,
                 $"The source directory '{location.Bucket}' does not exist.", location.Bucket);

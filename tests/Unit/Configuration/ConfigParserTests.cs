@@ -100,3 +100,46 @@ public class ConfigParserTests
         Assert.Equal("denied for *** on bucket", SecretRedactor.Redact("denied for AKID-very-secret-123 on bucket"));
     }
 }
+
+public class ConfigTypoTests
+{
+    [Fact]
+    public void Unknown_settings_and_sections_are_warned_of_with_line_and_nearest_name()
+    {
+        var config = ConfigParser.Parse("[agent]\nname = \"a\"\nconcurency = 4\n\n[bogus]\nx = 1\n[control_plane]\nsqlit = \"cp.db\"\n", "/x/agent.toml");
+        Assert.Equal(16, config.Concurrency);
+        var text = string.Join("\n", config.Warnings);
+        Assert.Contains("'/x/agent.toml' line 3: unknown setting 'concurency' of [agent] is ignored; did you mean 'concurrency'?", text);
+        Assert.Contains("line 5: unknown section [bogus]", text);
+        Assert.Contains("line 8: unknown setting 'sqlit' of [control_plane] is ignored; did you mean 'sqlite'?", text);
+    }
+
+    [Fact]
+    public void A_misspelt_profile_setting_is_warned_of()
+    {
+        var config = ConfigParser.Parse("[profiles.ali]\ntype = \"oss\"\nregoin = \"cn-hangzhou\"\naccess_key_id = \"k\"\nsecret_access_key = \"s\"\n", "/x/agent.toml");
+        Assert.Contains(config.Warnings, w => w.Contains("line 3") && w.Contains("'regoin'") && w.Contains("'region'"));
+    }
+
+    [Fact]
+    public void A_known_file_has_no_warnings()
+    {
+        var config = ConfigParser.Parse("[agent]\nname = \"a\"\nmax_attempts = 2\n[control_plane]\nsqlite = \"cp.db\"\n[profiles.p]\ntype = \"s3\"\nendpoint = \"http://x\"\naccess_key_id = \"k\"\nsecret_access_key = \"s\"\n", "/x/agent.toml");
+        Assert.Empty(config.Warnings);
+    }
+
+    [Fact]
+    public void A_profile_type_that_is_not_oss_cos_or_s3_is_invalid()
+    {
+        var e = Assert.Throws<MigrationException>(() => ConfigParser.Parse("[profiles.ali]\ntype = \"osss\"\n", "/x/agent.toml"));
+        Assert.Equal("ConfigInvalid", e.ErrorId);
+        Assert.Contains("'osss'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("concurency", "concurrency")]
+    [InlineData("poll_second", "poll_seconds")]
+    [InlineData("LEASE_SECONDS", "lease_seconds")]
+    public void Nearest_name_is_found_by_edit_distance(string typed, string expected) =>
+        Assert.Equal(expected, NearestName.Find(typed, ["name", "concurrency", "poll_seconds", "lease_seconds", "heartbeat_seconds"]));
+}

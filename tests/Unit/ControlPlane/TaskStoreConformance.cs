@@ -83,6 +83,40 @@ public abstract class TaskStoreConformance : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Task_names_are_unique_ignoring_case_and_found_in_any_case()
+    {
+        var store = await OpenAsync();
+        var photos = await store.CreateTaskAsync(Spec("Photos"), Ct);
+        var umlaut = await store.CreateTaskAsync(Spec("Ärger"), Ct);
+        var other = await OpenAsync();
+        foreach (var (name, existing) in new[] { ("PHOTOS", "Photos"), ("photos", "Photos"), ("ärger", "Ärger"), ("ÄRGER", "Ärger") })
+        {
+            var e = await Assert.ThrowsAsync<MigrationException>(() => other.CreateTaskAsync(Spec(name), Ct));
+            Assert.Equal("TaskAlreadyExists", e.ErrorId);
+            Assert.Equal(MigrationErrorKind.ResourceExists, e.Kind);
+            Assert.Equal(name, e.Target);
+            Assert.Contains($"'{existing}'", e.Message);
+        }
+        Assert.Equal(["Photos", "Ärger"], (await store.ListTasksAsync(Ct)).Select(t => t.Name));
+        Assert.Equal(photos.Id, (await other.GetTaskAsync("pHOTOS", Ct))!.Id);
+        Assert.Equal(umlaut.Id, (await other.GetTaskAsync("ärger", Ct))!.Id);
+    }
+
+    [StoreFact]
+    public async Task Racing_creators_of_one_name_in_different_cases_get_one_task()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenAsync()));
+        var names = new[] { "Race", "RACE", "race", "rAcE" };
+        var results = await Task.WhenAll(stores.Select(async (s, i) =>
+        {
+            try { return (await s.CreateTaskAsync(Spec(names[i]), Ct)).Name; }
+            catch (MigrationException e) when (e.ErrorId == "TaskAlreadyExists") { return null; }
+        }));
+        Assert.Single(results, r => r is not null);
+        Assert.Single(await stores[0].ListTasksAsync(Ct));
+    }
+
+    [StoreFact]
     public async Task Initializing_again_keeps_the_data()
     {
         var store = await OpenAsync();

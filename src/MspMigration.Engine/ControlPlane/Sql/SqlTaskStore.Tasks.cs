@@ -14,24 +14,50 @@ public abstract partial class SqlTaskStore
 
     public Task<MigrationTask> CreateTaskAsync(TaskSpec spec, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
-        // ON CONFLICT rather than look-then-insert: two operators racing on one name get one task and one error.
+        // Names are unique ignoring case. The lower(name) index alone is not enough: SQLite's
+        // lower() folds ASCII only, so names are compared here too, inside the same transaction.
+        if (await FindIdAsync(s, spec.Name, cancellationToken).ConfigureAwait(false) is { } existing)
+            throw AlreadyExists(spec.Name, existing.Name);
+        // DO NOTHING on any unique index rather than look-then-insert alone: two operators racing
+        // on one name get one task and one error.
         var inserted = await s.ExecAsync("""
             INSERT INTO tasks(name, source, source_profile, destination, destination_profile, same_name_policy, master_agent, state, created_at, options)
             VALUES(@n, @s, @sp, @d, @dp, @p, @m, @st, {now}, @o)
-            ON CONFLICT(name) DO NOTHING
+            ON CONFLICT DO NOTHING
             """, cancellationToken, ("@o", spec.Options.ToJson()),
             ("@n", spec.Name), ("@s", spec.Source), ("@sp", spec.SourceProfile), ("@d", spec.Destination),
             ("@dp", spec.DestinationProfile), ("@p", spec.SameNamePolicy.ToString()), ("@m", spec.MasterAgent),
             ("@st", MigrationTaskState.Pending.ToString())).ConfigureAwait(false);
         if (inserted == 0)
-            throw new MigrationException("TaskAlreadyExists", MigrationErrorKind.ResourceExists,
-                $"A task named '{spec.Name}' already exists in {Description}.", spec.Name);
+            throw AlreadyExists(spec.Name, (await FindIdAsync(s, spec.Name, cancellationToken).ConfigureAwait(false))?.Name ?? spec.Name);
         return (await s.QueryAsync(TaskColumns + " WHERE name = @n", ReadTask, cancellationToken, ("@n", spec.Name)).ConfigureAwait(false)).Single();
     }, cancellationToken);
 
+    /// <summary>The task of that name, ignoring case (an exact spelling wins).</summary>
     public Task<MigrationTask?> GetTaskAsync(string name, CancellationToken cancellationToken) => ReadAsync(async s =>
-        (await s.QueryAsync(TaskColumns + " WHERE name = @n", ReadTask, cancellationToken, ("@n", name)).ConfigureAwait(false)).SingleOrDefault(),
+        await FindIdAsync(s, name, cancellationToken).ConfigureAwait(false) is { } found
+            ? (await s.QueryAsync(TaskColumns + " WHERE id = @i", ReadTask, cancellationToken, ("@i", found.Id)).ConfigureAwait(false)).SingleOrDefault()
+            : null,
         cancellationToken);
+
+    // The exact spelling through the index first; else every name compared in C#, whose
+    // OrdinalIgnoreCase folds all of Unicode (the task list is short).
+    private static async Task<(long Id, string Name)?> FindIdAsync(DbSession s, string name, CancellationToken cancellationToken)
+    {
+        var exact = await s.QueryAsync("SELECT id, name FROM tasks WHERE name = @n", IdAndName, cancellationToken, ("@n", name)).ConfigureAwait(false);
+        if (exact.Count > 0) return exact[0];
+        var all = await s.QueryAsync("SELECT id, name FROM tasks ORDER BY id", IdAndName, cancellationToken).ConfigureAwait(false);
+        foreach (var task in all)
+            if (string.Equals(task.Name, name, StringComparison.OrdinalIgnoreCase)) return task;
+        return null;
+    }
+
+    private static (long Id, string Name) IdAndName(DbDataReader r) => (DbSession.Long(r, 0), r.GetString(1));
+
+    private MigrationException AlreadyExists(string name, string existing) =>
+        new("TaskAlreadyExists", MigrationErrorKind.ResourceExists, string.Equals(name, existing, StringComparison.Ordinal)
+            ? $"A task named '{existing}' already exists in {Description}."
+            : $"A task named '{existing}' already exists in {Description}; task names are unique ignoring case, so '{name}' cannot be created.", name);
 
     public Task<MigrationTask?> GetTaskAsync(long id, CancellationToken cancellationToken) => ReadAsync(async s =>
         (await s.QueryAsync(TaskColumns + " WHERE id = @i", ReadTask, cancellationToken, ("@i", id)).ConfigureAwait(false)).SingleOrDefault(),

@@ -23,7 +23,8 @@ public static class S3ErrorMapper
         "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecretId", "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed",
     };
 
-    public static StoreException Map(Exception e, string where, string operation)
+    /// <param name="anonymous">The request was unsigned: the profile has no credentials.</param>
+    public static StoreException Map(Exception e, string where, string operation, bool anonymous = false)
     {
         if (e is StoreException s) return s;
         // An unknown host will not appear by retrying: say which setting to check.
@@ -46,6 +47,9 @@ public static class S3ErrorMapper
                     return new(StoreErrorKind.Other, Message(operation, where, $"the endpoint or addressing style does not suit this bucket ({detail}); check region, endpoint and force_path_style"), e) { StoreWide = true };
                 if (status == HttpStatusCode.NotFound || code is "NoSuchKey" or "NoSuchUpload")
                     return new(StoreErrorKind.NotFound, Message(operation, where, $"not found ({detail})"), e);
+                if ((status == HttpStatusCode.Forbidden || code is "AccessDenied") && anonymous)
+                    return new(StoreErrorKind.AccessDenied, Message(operation, where, $"access denied ({detail}) to an anonymous request: " +
+                        "the credential profile has no credentials (neither in agent.toml nor in the environment); add access_key_id and secret_access_key to it"), e);
                 if (status == HttpStatusCode.Forbidden || code is "AccessDenied")
                     return new(StoreErrorKind.AccessDenied, Message(operation, where, $"access denied ({detail}); check the permissions of the credential profile on this bucket"), e);
                 // Only reads pinned with If-Match to the version a copy began with ask for this.

@@ -24,7 +24,7 @@ public sealed class S3ObjectStore : IObjectStore
         Settings = settings;
         var headers = new S3ResponseHeaders();
         _client = S3ClientFactory.Create(settings, headers);
-        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay);
+        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay, anonymous: settings.AccessKeyId is null);
         Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {settings.ResolveEndpoint()}";
         _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
         _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description, settings.MaxAttempts);

@@ -12,9 +12,12 @@ namespace MspMigration.Engine.Stores.S3;
 internal sealed class S3Resilience
 {
     private readonly ResiliencePipeline _pipeline;
+    private readonly bool _anonymous;
 
-    public S3Resilience(int maxAttempts, TimeSpan? baseDelay = null)
+    /// <param name="anonymous">Requests are unsigned (no credentials), which is what a refusal then most likely means.</param>
+    public S3Resilience(int maxAttempts, TimeSpan? baseDelay = null, bool anonymous = false)
     {
+        _anonymous = anonymous;
         var builder = new ResiliencePipelineBuilder();
         if (maxAttempts > 1)
             builder.AddRetry(new RetryStrategyOptions
@@ -40,7 +43,7 @@ internal sealed class S3Resilience
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                throw S3ErrorMapper.Map(e, where, operation);
+                throw S3ErrorMapper.Map(e, where, operation, _anonymous);
             }
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -126,6 +126,19 @@ public sealed class S3StoreSettings
         return settings;
     }
 
+    /// <summary>
+    /// False when neither the profile nor the environment gives a key id, so that requests would
+    /// go unsigned (anonymous). A profile without a type is checked against every vendor's variables.
+    /// </summary>
+    public static bool HasCredentials(CredentialProfile profile, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (profile.Get("access_key_id") is { Length: > 0 } || profile.Get("secret_id") is { Length: > 0 }) return true;
+        S3Vendor[] vendors = profile.Get("type") is { } t && S3Vendor.ForScheme(t) is { } v ? [v] : [S3Vendor.Oss, S3Vendor.Cos, S3Vendor.Generic];
+        return vendors.Any(vendor => ((string[])[$"MSPMIGRATION_{vendor.Scheme.ToUpperInvariant()}_ACCESS_KEY_ID", .. VendorKeyIdVariables(vendor)])
+            .Any(name => environment(name) is { Length: > 0 }));
+    }
+
     /// <summary>The endpoint requests go to: the explicit one, else the vendor's rule for the region.</summary>
     public string? ResolveEndpoint() => Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork);
 
