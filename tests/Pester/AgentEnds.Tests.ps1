@@ -170,7 +170,7 @@ Describe 'Failed objects are summarised per task' {
     }
 }
 
-Describe 'SIGTERM stops an agent like Ctrl+C' -Skip:$IsWindows {
+Describe 'SIGTERM stops an agent like Ctrl+C' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2 -AgentName terminated
         New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144
@@ -204,7 +204,7 @@ Describe 'SIGTERM stops an agent like Ctrl+C' -Skip:$IsWindows {
     }
 }
 
-Describe 'Ctrl+C in a non-interactive pwsh' -Skip:$IsWindows {
+Describe 'Ctrl+C in a non-interactive pwsh' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2 -AgentName interrupted
         New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144

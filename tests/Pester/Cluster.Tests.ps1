@@ -14,7 +14,7 @@ BeforeAll {
     Import-Module (Get-ModuleManifestPath) -Force
 }
 
-Describe 'Agents on a <Store> control plane, killed mid-task and mid-listing' -Skip:$IsWindows -ForEach $stores {
+Describe 'Agents on a <Store> control plane, killed mid-task and mid-listing' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows -ForEach $stores {
     BeforeAll {
         if ($NoServer) { return }
         $concurrency = 4

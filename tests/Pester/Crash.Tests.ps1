@@ -5,7 +5,7 @@ BeforeAll {
     Import-Module (Get-ModuleManifestPath) -Force
 }
 
-Describe 'An agent killed with SIGKILL in the middle of a task' -Skip:$IsWindows {
+Describe 'An agent killed with SIGKILL in the middle of a task' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $concurrency = 4
         $ws = New-TestWorkspace -Concurrency $concurrency -AgentName first
@@ -71,7 +71,7 @@ Start-MigrationAgent -ExitWhenIdle -AgentName second | Out-Null
     }
 }
 
-Describe 'Ctrl+C during Start-MigrationAgent' -Skip:$IsWindows {
+Describe 'Ctrl+C during Start-MigrationAgent' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2 -AgentName interrupted
         New-SourceTree -Path $ws.Source -Count 3000 -MaxSize 65536
