@@ -62,14 +62,26 @@ package() {
   rm -rf "$home"
 }
 
+# What the tests need that installs without root: s3rver (tests/infra/package.json) when Node is
+# here. PostgreSQL, rclone and hosts entries need root; tests needing them are skipped with a reason.
+test_prereqs() {
+  if [ -d "$ROOT/tests/infra/node_modules/s3rver" ]; then return; fi
+  if command -v npm >/dev/null; then
+    echo "Installing s3rver into tests/infra/node_modules"
+    (cd "$ROOT/tests/infra" && npm ci --no-audit --no-fund >/dev/null) || echo "npm ci failed; S3 tests will be skipped" >&2
+  else
+    echo "No npm: S3 tests will be skipped" >&2
+  fi
+}
+
 case "${1:-build}" in
   bootstrap) bootstrap ;;
   build) bootstrap; build ;;
   package) bootstrap; build; package ;;
   demo) bootstrap; build; "$PWSH" -NoProfile -NonInteractive -File "$ROOT/demo/demo.ps1" -ModulePath "$OUT/MspMigration.psd1" "${@:2}" ;;
   unit) bootstrap; build; bash "$ROOT/build/test.sh" unit ;;
-  pester) bootstrap; build; bash "$ROOT/build/test.sh" pester ;;
-  test) bootstrap; build; bash "$ROOT/build/test.sh" all ;;
+  pester) bootstrap; build; test_prereqs; bash "$ROOT/build/test.sh" pester ;;
+  test) bootstrap; build; test_prereqs; bash "$ROOT/build/test.sh" all ;;
   bench) bootstrap; build; SKIP_BUILD=1 bash "$ROOT/bench/run.sh" "${@:2}" ;;
   *) echo "usage: $0 [bootstrap|build|package|demo|test|unit|pester|bench]" >&2; exit 2 ;;
 esac

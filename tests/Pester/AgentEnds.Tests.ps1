@@ -2,7 +2,8 @@
 # reached fails within a bound and says why; a task this agent cannot open is left to others;
 # warnings come once per cause; SIGTERM stops an agent as cleanly as Ctrl+C.
 BeforeDiscovery {
-    $script:HasS3rver = Test-Path "$PSScriptRoot/../infra/node_modules/s3rver/bin/s3rver.js"
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:NoS3 = Get-MissingPrerequisite s3rver
 }
 
 BeforeAll {
@@ -60,7 +61,7 @@ secret_access_key = "not-a-real-secret"
     }
 }
 
-Describe 'Permanent causes fail the task at once' -Skip:(-not $HasS3rver) {
+Describe 'Permanent causes fail the task at once' -Tag "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $server = Start-S3rver -Bucket real-bucket
         $ws = New-TestWorkspace -AgentSettings @{ give_up_seconds = 600 }
@@ -169,7 +170,7 @@ Describe 'Failed objects are summarised per task' {
     }
 }
 
-Describe 'SIGTERM stops an agent like Ctrl+C' -Skip:$IsWindows {
+Describe 'SIGTERM stops an agent like Ctrl+C' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2 -AgentName terminated
         New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144
@@ -203,7 +204,7 @@ Describe 'SIGTERM stops an agent like Ctrl+C' -Skip:$IsWindows {
     }
 }
 
-Describe 'Ctrl+C in a non-interactive pwsh' -Skip:$IsWindows {
+Describe 'Ctrl+C in a non-interactive pwsh' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2 -AgentName interrupted
         New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144

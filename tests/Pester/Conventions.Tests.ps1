@@ -11,6 +11,9 @@ BeforeAll {
     Import-Module (Get-ModuleManifestPath) -Force
     # Verbs that only read or test; every other verb changes something.
     $readOnlyVerbs = 'Get', 'Test', 'Find', 'Search', 'Show', 'Measure', 'Compare', 'Resolve', 'Trace', 'Watch', 'Read', 'Wait', 'Format', 'ConvertTo', 'ConvertFrom', 'Select', 'Split', 'Join'
+    $readersThatWrite = @('Test-MigrationEndpoint')
+    # Commands about no one task; every other command takes one.
+    $takesNoTask = @('Get-MigrationAgent', 'Test-MigrationEndpoint')
 }
 
 Describe '<Command>' -ForEach $commands {
@@ -26,19 +29,24 @@ Describe '<Command>' -ForEach $commands {
 
     It 'takes a task by property name (Name or TaskName)' {
         $task = $info.Parameters.Values | Where-Object { $_.Name -eq 'TaskName' -or $_.Aliases -contains 'TaskName' }
-        if (-not $task -and $info.Noun -match 'Task|Status|Failed') { throw "$Command names a task but has no -TaskName parameter or alias" }
-        foreach ($set in $info.ParameterSets) {
-            $p = $set.Parameters | Where-Object Name -eq $task.Name
-            if ($p) { $p.ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$($task.Name) of $Command in set $($set.Name)" }
+        if ($Command -in $takesNoTask) {
+            $task | Should -BeNullOrEmpty -Because "$Command is listed as taking no task"
+            return
         }
-        if ($task) { ($task.Aliases + $task.Name) | Should -Contain 'Name' }
+        $task | Should -Not -BeNullOrEmpty -Because "$Command must take a task (-TaskName) or be listed in `$takesNoTask"
+        ($task.Aliases + $task.Name) | Should -Contain 'Name'
+        $sets = @($info.ParameterSets | Where-Object { $_.Parameters.Name -contains $task.Name })
+        $sets | Should -Not -BeNullOrEmpty
+        foreach ($set in $sets) {
+            ($set.Parameters | Where-Object Name -eq $task.Name).ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$($task.Name) of $Command in set $($set.Name)"
+        }
     }
 
-    # A reading verb may still change something on the side (a Test- that writes a probe object)
-    # and then support -WhatIf too; every other verb must.
-    It 'supports -WhatIf and -Confirm when it changes state' {
-        if ($info.Verb -in $readOnlyVerbs) { return }
-        $info.Parameters.ContainsKey('WhatIf') | Should -BeTrue
-        $info.Parameters.ContainsKey('Confirm') | Should -BeTrue
+    # Every verb that is not a reading one changes state and must take -WhatIf and -Confirm; a
+    # reading verb takes them only when it writes on the side (Test-MigrationEndpoint's probe).
+    It 'supports -WhatIf and -Confirm exactly when it changes state' {
+        $changes = $info.Verb -notin $readOnlyVerbs -or $Command -in $readersThatWrite
+        $info.Parameters.ContainsKey('WhatIf') | Should -Be $changes -Because "$Command $(if ($changes) { 'changes state' } else { 'only reads' })"
+        $info.Parameters.ContainsKey('Confirm') | Should -Be $changes
     }
 }

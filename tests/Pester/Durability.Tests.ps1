@@ -27,7 +27,7 @@ BeforeAll {
     }
 }
 
-Describe 'Files written to a local destination are on disk before they are recorded as Succeeded' -Skip:(-not $IsLinux) {
+Describe 'Files written to a local destination are on disk before they are recorded as Succeeded' -Tag 'skip: not Linux' -Skip:(-not $IsLinux) {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 4
         New-SourceTree -Path $ws.Source -Count 150 -MaxSize 8192
@@ -89,7 +89,7 @@ Describe 'Files written to a local destination are on disk before they are recor
     }
 }
 
-Describe 'fsync = false in agent.toml' -Skip:(-not $IsLinux) {
+Describe 'fsync = false in agent.toml' -Tag 'skip: not Linux' -Skip:(-not $IsLinux) {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2 -AgentSettings @{ fsync = 'false' }
         New-SourceTree -Path $ws.Source -Count 20 -MaxSize 4096

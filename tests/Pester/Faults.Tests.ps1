@@ -2,8 +2,8 @@
 # tests/infra/fault-proxy.js, which forwards to s3rver and answers some requests with 503 SlowDown,
 # resets, delays, black holes, truncated and stalled bodies. rclone judges the result.
 BeforeDiscovery {
-    $script:HasS3rver = Test-Path "$PSScriptRoot/../infra/node_modules/s3rver/bin/s3rver.js"
-    $script:HasRclone = [bool](Get-Command rclone -ErrorAction SilentlyContinue)
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:NoS3 = Get-MissingPrerequisite s3rver, rclone
 }
 
 BeforeAll {
@@ -87,7 +87,7 @@ AfterAll {
     Stop-S3rver $Dst
 }
 
-Describe 'A flaky network: black holes, 503s, resets, delays, cut and stalled bodies' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'A flaky network: black holes, 503s, resets, delays, cut and stalled bodies' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $faults = @{ BlackholeRate = 0.02; ErrorRate = 0.05; ResetRate = 0.03; DelayRate = 0.05; DelayMs = 2000; TruncateRate = 0.01; StallRate = 0.01 }
         $script:SrcProxy = Start-FaultProxy -Target $Src -Seed 21 @faults
@@ -131,7 +131,7 @@ Describe 'A flaky network: black holes, 503s, resets, delays, cut and stalled bo
     }
 }
 
-Describe 'Requests never answered cost stall_seconds' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Requests never answered cost stall_seconds' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     AfterEach {
         Stop-FaultProxy $proxy
         if ($ws) { Remove-TestWorkspace $ws }
@@ -180,7 +180,7 @@ $t = Test-MigrationEndpoint s3://dst-probe/ -Profile dst
     }
 }
 
-Describe 'Three percent of requests reset, default settings' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Three percent of requests reset, default settings' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $script:SrcProxy = Start-FaultProxy -Target $Src -Seed 31 -ResetRate 0.03
         $script:DstProxy = Start-FaultProxy -Target $Dst -Seed 32 -ResetRate 0.03

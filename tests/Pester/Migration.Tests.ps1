@@ -60,8 +60,11 @@ Get-MigrationStatus -Name demo | ConvertTo-Json -Compress -EnumsAsStrings
     }
 
     It 'does nothing more when run again' {
+        $stamps = Get-FileStamps $ws.Destination
         $r = Invoke-Pwsh -Workspace $ws -Name again -Script '(Start-MigrationAgent -ExitWhenIdle).ObjectsSucceeded'
         $r.Output.Trim() | Should -Be '0'
+        $stamps.Count | Should -Be 607
+        Get-ChangedFiles $stamps (Get-FileStamps $ws.Destination) | Should -BeNullOrEmpty -Because 'no destination file may be written again'
     }
 }
 

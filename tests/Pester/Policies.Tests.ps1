@@ -45,7 +45,15 @@ Describe 'Same-name policy <Policy>' -ForEach @(
         Write-Object $ws.Destination 'older' 'destination newer' $new
         Write-Object $ws.Source 'new' 'only at source' $new
         New-MigrationTask -Name p -Source $ws.Source -Destination $ws.Destination -SameNamePolicy $Policy | Out-Null
+        $keys = 'same', 'changed', 'older', 'new'
+        $dstBefore = @{}
+        foreach ($k in $keys) {
+            $p = Join-Path $ws.Destination $k
+            if (Test-Path $p) { $dstBefore[$k] = @{ Bytes = [IO.File]::ReadAllBytes($p); Time = [IO.File]::GetLastWriteTimeUtc($p) } }
+        }
+        $stampsBefore = Get-FileStamps $ws.Destination
         Invoke-Agent $ws
+        $changed = Get-ChangedFiles $stampsBefore (Get-FileStamps $ws.Destination)
         $status = Get-MigrationStatus p
         $written = Get-TransferLogKeys $ws.TransferLog | Sort-Object
     }
@@ -58,12 +66,24 @@ Describe 'Same-name policy <Policy>' -ForEach @(
         $status.State | Should -Be 'Completed'
     }
 
-    It 'leaves skipped objects untouched' {
-        foreach ($k in @('same', 'changed', 'older', 'new')) {
-            $expected = if ($k -in $Copied) { Get-Content -Raw (Join-Path $ws.Source $k) } else { $null }
-            if ($expected) { Get-Content -Raw (Join-Path $ws.Destination $k) | Should -Be $expected }
+    It 'writes exactly those files, as the file system sees it' {
+        $changed | Should -Be $Copied
+    }
+
+    It 'copies the selected objects byte for byte' {
+        foreach ($k in $Copied) {
+            [IO.File]::ReadAllBytes((Join-Path $ws.Destination $k)) | Should -Be ([IO.File]::ReadAllBytes((Join-Path $ws.Source $k))) -Because $k
         }
-        if ('older' -notin $Copied) { Get-Content -Raw (Join-Path $ws.Destination 'older') | Should -Be 'destination newer' }
+    }
+
+    It 'leaves skipped objects untouched, bytes and times' {
+        $skippedKeys = @($keys | Where-Object { $_ -notin $Copied })
+        $skippedKeys.Count | Should -Be $Skipped
+        foreach ($k in $skippedKeys) {
+            $p = Join-Path $ws.Destination $k
+            [IO.File]::ReadAllBytes($p) | Should -Be $dstBefore[$k].Bytes -Because "$k was skipped"
+            [IO.File]::GetLastWriteTimeUtc($p) | Should -Be $dstBefore[$k].Time -Because "$k was skipped"
+        }
     }
 }
 
@@ -83,11 +103,13 @@ Describe 'Filters' {
         New-MigrationTask -Name f -Source $ws.Source -Destination $ws.Destination -KeyPrefix 'photos/' -Include '*.jpg' `
             -Exclude '**/tmp/**' -ModifiedAfter '2023-01-01Z' -MinSize 10 -MaxSize 1000 | Out-Null
         Invoke-Agent $ws
+        $changed = Get-ChangedFiles @{} (Get-FileStamps $ws.Destination)
     }
     AfterAll { Remove-TestWorkspace $ws }
 
     It 'copies only what every filter accepts' {
         (Get-TransferLogKeys $ws.TransferLog) | Should -Be @('photos/a.jpg')
+        $changed | Should -Be @('photos/a.jpg') -Because 'the destination must hold only what was copied'
         (Get-MigrationStatus f).Total | Should -Be 1
     }
 
@@ -118,7 +140,9 @@ Describe 'Retry failed only' {
         foreach ($k in $targets.Keys) { [IO.File]::WriteAllText($targets[$k], "now readable $k") }
         Restart-MigrationTask r -FailedOnly
         $afterRestart = Get-MigrationTask r
+        $stamps = Get-FileStamps $ws.Destination
         Invoke-Agent $ws second
+        $rewritten = Get-ChangedFiles $stamps (Get-FileStamps $ws.Destination)
         $retried = @(Get-TransferLogKeys $ws.TransferLog) | Select-Object -Skip $before
         $final = Get-MigrationStatus r
     }
@@ -133,6 +157,7 @@ Describe 'Retry failed only' {
 
     It 'copies only the objects that had failed' {
         ($retried | Sort-Object) | Should -Be @('bad/one', 'bad/two')
+        $rewritten | Should -Be @('bad/one', 'bad/two') -Because 'no other destination file may be written again'
     }
 
     It 'ends clean' {
@@ -166,7 +191,9 @@ Describe 'Secondary (incremental) pass' {
         Write-Object $ws.Source 'new/three' 'new 3'
         $expected = @($changed | ForEach-Object { [IO.Path]::GetRelativePath($ws.Source, $_.FullName).Replace('\', '/') }) + 'new/one', 'new/two', 'new/three' | Sort-Object
         Restart-MigrationTask inc -Incremental
+        $stamps = Get-FileStamps $ws.Destination
         Invoke-Agent $ws second
+        $rewritten = Get-ChangedFiles $stamps (Get-FileStamps $ws.Destination)
         $copied = @(Get-TransferLogKeys $ws.TransferLog) | Select-Object -Skip $before
         $status = Get-MigrationStatus inc
     }
@@ -174,6 +201,7 @@ Describe 'Secondary (incremental) pass' {
 
     It 'copies only new and changed objects' {
         ($copied | Sort-Object) | Should -Be $expected
+        $rewritten | Should -Be $expected -Because 'the file system must show the same writes, and no others'
     }
 
     It 'reports how many changed' {
@@ -235,26 +263,43 @@ Describe 'Daily time window' {
     BeforeAll {
         $ws = New-PolicyWorkspace
         New-SourceTree -Path $ws.Source -Count 20
+        # A window that opens at the next minute (at least 8 s away) in the agent's local time, so
+        # that the agent must see it closed first and then open it by the clock alone.
         $now = [datetime]::Now
-        $closed = '{0:HH\:mm}-{1:HH\:mm}' -f $now.AddHours(2), $now.AddHours(3)
-        New-MigrationTask -Name win -Source $ws.Source -Destination $ws.Destination -TimeWindow $closed | Out-Null
+        $opens = $now.Date.AddHours($now.Hour).AddMinutes($now.Minute + 1)
+        if (($opens - $now).TotalSeconds -lt 8) { $opens = $opens.AddMinutes(1) }
+        New-MigrationTask -Name win -Source $ws.Source -Destination $ws.Destination -TimeWindow ('{0:HH\:mm}-{1:HH\:mm}' -f $opens, $opens.AddHours(2)) | Out-Null
         $agent = Start-PwshProcess -Workspace $ws -Name agent -Script 'Start-MigrationAgent -ExitWhenIdle | Out-Null'
-        Start-Sleep -Seconds 4
-        $whileClosed = Get-MigrationStatus win
-        Set-MigrationTask win -TimeWindow ''
-        $result = Wait-PwshProcess -Process $agent -TimeoutSeconds 120
+        Wait-Until -TimeoutSeconds 60 -Because 'the agent to be up' {
+            $agent.HasExited -or (Get-MigrationAgent | Where-Object { $_.Name -eq 'test-agent' -and $_.IsAlive })
+        }
+        $upAt = [datetime]::Now
+        $whileClosed = while ([datetime]::Now -lt $opens.AddSeconds(-1) -and -not $agent.HasExited) {
+            Get-MigrationStatus win
+            Start-Sleep -Milliseconds 500
+        }
+        $aliveWhileClosed = -not $agent.HasExited
+        $result = Wait-PwshProcess -Process $agent -TimeoutSeconds 180
         $after = Get-MigrationStatus win
+        # When each destination file was written, by the file system's change time, not the agent's word.
+        $written = @(Get-ChildItem -Recurse -File $ws.Destination | ForEach-Object { [long](& stat -c '%Z' $_.FullName) })
     }
     AfterAll { Remove-TestWorkspace $ws }
 
-    It 'does nothing outside the window' {
-        $whileClosed.Succeeded | Should -Be 0
+    It 'does nothing outside the window, while running' {
+        $upAt | Should -BeLessThan $opens.AddSeconds(-2) -Because 'the agent must be up before the window opens'
+        $aliveWhileClosed | Should -BeTrue -Because $result.Error
+        @($whileClosed).Count | Should -BeGreaterThan 1
+        $whileClosed | ForEach-Object { $_.Succeeded | Should -Be 0 }
     }
 
     It 'resumes by itself when the window opens' {
-        $result.ExitCode | Should -Be 0
+        $result.ExitCode | Should -Be 0 -Because $result.Error
         $after.State | Should -Be 'Completed'
         $after.Succeeded | Should -Be 20
+        $written.Count | Should -Be 20
+        $opensUnix = ([DateTimeOffset] $opens).ToUnixTimeSeconds()
+        $written | ForEach-Object { $_ | Should -BeGreaterOrEqual $opensUnix }
     }
 }
 

@@ -6,7 +6,7 @@ BeforeAll {
     Import-Module (Get-ModuleManifestPath) -Force
 }
 
-Describe 'An agent SIGKILLed and restarted at once, five times, under the same name' -Skip:(-not $IsLinux) {
+Describe 'An agent SIGKILLed and restarted at once, five times, under the same name' -Tag 'skip: not Linux' -Skip:(-not $IsLinux) {
     BeforeAll {
         $concurrency = 4
         $ws = New-TestWorkspace -Concurrency $concurrency -AgentName phoenix

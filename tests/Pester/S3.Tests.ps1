@@ -1,8 +1,8 @@
 # Migrations between two real S3-compatible servers (s3rver, from tests/infra), driven through the
 # built module in fresh pwsh processes; rclone (Debian) independently confirms every result.
 BeforeDiscovery {
-    $script:HasS3rver = Test-Path "$PSScriptRoot/../infra/node_modules/s3rver/bin/s3rver.js"
-    $script:HasRclone = [bool](Get-Command rclone -ErrorAction SilentlyContinue)
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:NoS3 = Get-MissingPrerequisite s3rver, rclone
 }
 
 BeforeAll {
@@ -104,19 +104,36 @@ AfterAll {
     Stop-S3rver $Dst
 }
 
-Describe 'Path-style migration: s3 source to a COS-profile destination' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Path-style migration: s3 source to a COS-profile destination' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace
+        # A proxy that only counts sits before the destination: the server side's record of writes.
+        $script:Counter = Start-FaultProxy -Target $Dst
+        Add-Content -Path $ws.Config -Value @"
+
+[profiles.dst-cos-counted]
+type = "cos"
+endpoint = "$($Counter.Endpoint)"
+region = "ap-guangzhou"
+force_path_style = true
+storage_class = "IA"
+secret_id = "S3RVER"
+secret_key = "S3RVER"
+"@
         $started = Get-Date
         $run = Invoke-Pwsh -Workspace $ws -Name run -TimeoutSeconds 600 -Script @'
-New-MigrationTask -Name s3 -Source s3://src-bucket/ -SourceProfile src -Destination cos://dst-cos-1250000000/copy/ -DestinationProfile dst-cos | Out-Null
+New-MigrationTask -Name s3 -Source s3://src-bucket/ -SourceProfile src -Destination cos://dst-cos-1250000000/copy/ -DestinationProfile dst-cos-counted | Out-Null
 $null = Start-MigrationAgent -ExitWhenIdle
 Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
 '@
         $elapsed = (Get-Date) - $started
         Write-Host ("path-style migration of {0} objects: {1:N1} s" -f $SourceCount, $elapsed.TotalSeconds)
+        $writes = (Get-FaultProxyStats $Counter).keys
     }
-    AfterAll { Remove-TestWorkspace $ws }
+    AfterAll {
+        Stop-FaultProxy $Counter
+        Remove-TestWorkspace $ws
+    }
 
     It 'finishes with every object succeeded' {
         $run.ExitCode | Should -Be 0 -Because $run.Error
@@ -125,6 +142,23 @@ Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
         $status.Total | Should -Be $SourceCount
         $status.Succeeded | Should -Be $SourceCount
         $status.Failed | Should -Be 0
+    }
+
+    It 'writes each object exactly once, as the server sees it' {
+        $perKey = @{}
+        foreach ($k in $writes.PSObject.Properties) {
+            if (-not $k.Name.StartsWith('dst-cos-1250000000/copy/')) { continue }
+            $ok = 0
+            foreach ($op in 'PutObject', 'CompleteMultipartUpload', 'CopyObject') { if ($k.Value.$op) { $ok += $k.Value.$op.ok } }
+            if ($ok) { $perKey[$k.Name] = $ok }
+        }
+        $perKey.Count | Should -Be $SourceCount
+        $twice = @($perKey.Keys | Where-Object { $perKey[$_] -ne 1 })
+        $twice | Should -BeNullOrEmpty -Because 'no object may be written twice'
+        $big = $writes.'dst-cos-1250000000/copy/big/100MiB.bin'
+        $big.CompleteMultipartUpload.ok | Should -Be 1 -Because 'the 100 MiB object goes through multipart'
+        $big.UploadPart.ok | Should -Be 13 -Because '100 MiB in 8 MiB parts'
+        $big.PSObject.Properties.Name | Should -Not -Contain 'PutObject'
     }
 
     It 'lists more than one page' {
@@ -164,14 +198,9 @@ Get-MigrationStatus -Name s3 | ConvertTo-Json -Compress -EnumsAsStrings
         # s3rver gives a multipart object the MD5 of its content, so it must equal the source's.
         "$($h['ETag'])" | Should -Be "$((Get-S3ObjectHeaders -Server $Src -Bucket src-bucket -Key 'big/100MiB.bin')['ETag'])"
     }
-
-    It 'holds keys with a double slash (not testable on s3rver)' -Skip {
-        # s3rver maps keys to file paths and answers 404 for 'a//b'; real OSS and COS accept them
-        # and the adapter passes keys through unchanged (see docs/architecture.md).
-    }
 }
 
-Describe 'Virtual-hosted migration: OSS-profile source to a virtual-hosted s3 destination' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Virtual-hosted migration: OSS-profile source to a virtual-hosted s3 destination' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $resolves = Test-VHostResolution
         $ws = New-S3Workspace
@@ -207,7 +236,7 @@ Get-MigrationStatus -Name vhost | ConvertTo-Json -Compress -EnumsAsStrings
     }
 }
 
-Describe 'Injected faults: 503s, delays and reset connections' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Injected faults: 503s, delays and reset connections' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         # A fifth of all requests, both sides, fail or wait: a fault proxy (tests/infra/fault-proxy.js)
         # sits between the agent and each server.
@@ -288,14 +317,19 @@ Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
             $failed.Error | Should -Match 'busy or failing|network error'
             $failed.Error | Should -Not -Match 'cancel'
             Get-S3ObjectHeaders -Server $Dst -Bucket dst-faults -Key 'fragile/forty.bin' | Should -BeNullOrEmpty
-            (Get-FaultProxyStats $PartProxy).byOperation.CompleteMultipartUpload | Should -BeNullOrEmpty
+            # The upload got as far as its parts: initiated through, every part sent and faulted.
+            $ops = (Get-FaultProxyStats $PartProxy).keys.'dst-faults/fragile/forty.bin'
+            $ops.CreateMultipartUpload.ok | Should -BeGreaterOrEqual 1 -Because 'the upload must be initiated before its parts fail'
+            $ops.UploadPart.requests | Should -BeGreaterOrEqual 1
+            $ops.UploadPart.faults | Should -Be $ops.UploadPart.requests
+            $ops.PSObject.Properties.Name | Should -Not -Contain 'CompleteMultipartUpload'
         } finally {
             Stop-FaultProxy $PartProxy
         }
     }
 }
 
-Describe 'Test-MigrationEndpoint and secrets' -Tag S3 -Skip:(-not ($HasS3rver -and $HasRclone)) {
+Describe 'Test-MigrationEndpoint and secrets' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace
         # s3rver checks access key ids but not SigV4 signatures: wrong ids stand for bad credentials.

@@ -3,7 +3,8 @@
 # secondary pass compares with), and a broken body continues where it broke instead of being read
 # again. Real s3rver behind the fault proxy (tests/infra), real agents in their own pwsh processes.
 BeforeDiscovery {
-    $script:HasS3rver = Test-Path "$PSScriptRoot/../infra/node_modules/s3rver/bin/s3rver.js"
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:NoS3 = Get-MissingPrerequisite s3rver
 }
 
 BeforeAll {
@@ -77,7 +78,7 @@ AfterAll {
     Stop-S3rver $Dst
 }
 
-Describe 'An S3 object overwritten with another size between listing and copy' -Tag S3 -Skip:(-not $HasS3rver) {
+Describe 'An S3 object overwritten with another size between listing and copy' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         # One worker takes the objects in key order, one a second (QPS 1): the last is copied seconds after the first.
         $ws = New-S3Workspace -Concurrency 1
@@ -136,7 +137,7 @@ Get-MigrationStatus chg | ConvertTo-Json -Compress -EnumsAsStrings
     }
 }
 
-Describe 'A source body that breaks mid-object' -Tag S3 -Skip:(-not $HasS3rver) {
+Describe 'A source body that breaks mid-object' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace
         $big = New-Bytes 100MB 7
@@ -170,7 +171,7 @@ Get-MigrationStatus big | ConvertTo-Json -Compress -EnumsAsStrings
     }
 }
 
-Describe 'An S3 object overwritten between a break in its body and the resumed read' -Tag S3 -Skip:(-not $HasS3rver) {
+Describe 'An S3 object overwritten between a break in its body and the resumed read' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         # One attempt per object, so the first run shows the reason an object fails with.
         $ws = New-S3Workspace -AgentSettings @{ max_attempts = 1 }
@@ -223,7 +224,7 @@ Get-MigrationStatus mid | ConvertTo-Json -Compress -EnumsAsStrings
     }
 }
 
-Describe 'Multipart uploads through failing parts' -Tag S3 -Skip:(-not $HasS3rver) {
+Describe 'Multipart uploads through failing parts' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $ws = New-S3Workspace -AgentSettings @{ max_attempts = 2 }
         New-Item -ItemType Directory "$($ws.Source)/mp" | Out-Null

@@ -15,7 +15,7 @@ BeforeAll {
     }
 }
 
-Describe 'A local source file rewritten in place during its copy' -Skip:$IsWindows {
+Describe 'A local source file rewritten in place during its copy' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 2
         $size = 96MB
@@ -65,7 +65,7 @@ Describe 'A local source file rewritten in place during its copy' -Skip:$IsWindo
     }
 }
 
-Describe 'A local source file that keeps changing during every attempt' -Skip:$IsWindows {
+Describe 'A local source file that keeps changing during every attempt' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
         $ws = New-TestWorkspace -Concurrency 1 -AgentSettings @{ max_attempts = 3 }
         $size = 6MB

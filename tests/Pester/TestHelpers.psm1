@@ -14,6 +14,25 @@ function Get-ModuleManifestPath {
     $manifest.FullName
 }
 
+function Get-MissingPrerequisite {
+    # Why tests needing $Need cannot run here, or '' when they can. Use it at discovery as
+    # -Tag "skip: $why" -Skip:([bool]$why): Invoke-Tests.ps1 prints the tag's reason for every skip.
+    param([Parameter(Mandatory)][ValidateSet('s3rver', 'rclone', 'postgres', 'root', 'linux', 'unix', 'hosts', 'strace')][string[]] $Need)
+    $missing = foreach ($n in $Need) {
+        switch ($n) {
+            's3rver' { if (-not (Get-Command node -ErrorAction SilentlyContinue) -or -not (Test-Path "$script:RepoRoot/tests/infra/node_modules/s3rver/bin/s3rver.js")) { 'no s3rver (needs node; npm ci in tests/infra)' } }
+            'rclone' { if (-not (Get-Command rclone -ErrorAction SilentlyContinue)) { 'no rclone (apt-get install rclone)' } }
+            'postgres' { if (-not $env:MSPMIGRATION_TEST_PG) { 'no PostgreSQL (MSPMIGRATION_TEST_PG unset; tests/infra/postgres.sh starts one)' } }
+            'root' { if ($IsWindows -or (& id -u) -ne '0') { 'not root (mounts a tmpfs)' } }
+            'linux' { if (-not $IsLinux) { 'not Linux' } }
+            'unix' { if ($IsWindows) { 'no POSIX signals on Windows' } }
+            'hosts' { if (-not (Test-VHostResolution)) { 'no hosts entries for virtual-hosted buckets (tests/infra/hosts.sh as root)' } }
+            'strace' { if (-not (Get-Command strace -ErrorAction SilentlyContinue)) { 'no strace (apt-get install strace)' } }
+        }
+    }
+    ($missing | Select-Object -Unique) -join '; '
+}
+
 function New-TestWorkspace {
     # A temporary folder with src/, dst/ and an agent.toml whose control plane is a SQLite file inside it.
     param([int] $Concurrency = 8, [string] $AgentName = 'test-agent', [hashtable] $AgentSettings = @{})
@@ -87,6 +106,25 @@ function Get-TreeManifest([Parameter(Mandatory)][string] $Path) {
         $map[$rel] = (Get-FileHash -Algorithm SHA256 -LiteralPath $_.FullName).Hash
     }
     $map
+}
+
+function Get-FileStamps([Parameter(Mandatory)][string] $Path) {
+    # relative path -> "inode mtime size" of every file under $Path, read by find(1): a record of
+    # which files were written that the product cannot influence (a rewrite through a staged file
+    # gets a new inode; a rewrite in place a new mtime).
+    $map = @{}
+    if (-not (Test-Path $Path)) { return $map }
+    & find $Path -type f -printf '%P\t%i %T@ %s\n' | ForEach-Object {
+        $f = $_ -split "`t", 2
+        $map[$f[0]] = $f[1]
+    }
+    $map
+}
+
+function Get-ChangedFiles {
+    # Files added or rewritten between two Get-FileStamps records, sorted.
+    param([Parameter(Mandatory)][hashtable] $Before, [Parameter(Mandatory)][hashtable] $After)
+    , @($After.Keys | Where-Object { -not $Before.ContainsKey($_) -or $Before[$_] -ne $After[$_] } | Sort-Object)
 }
 
 function Compare-Tree {
@@ -411,9 +449,13 @@ function Add-S3Object {
 }
 
 function Get-S3ObjectHeaders {
-    # HEAD of one object: its response headers, or $null when it does not exist.
+    # HEAD of one object: its response headers, or $null when the server answers 404. Any other
+    # answer or failure throws, so that an absence check cannot pass on a broken request.
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)][string] $Bucket, [Parameter(Mandatory)][string] $Key)
-    try { (Invoke-WebRequest -Method Head -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)").Headers } catch { $null }
+    $r = Invoke-WebRequest -Method Head -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)" -SkipHttpErrorCheck
+    if ($r.StatusCode -eq 404) { return $null }
+    if ($r.StatusCode -ne 200) { throw "HEAD $Bucket/$Key answered HTTP $($r.StatusCode)" }
+    $r.Headers
 }
 
 function Get-S3Keys {

@@ -4,6 +4,8 @@
 #          on 127.0.0.1, port 55432 or the next free one, socket in that directory; prints the
 #          variables to export (connection string, password, and the directory for "stop").
 #   stop   stops the cluster named by $MSPMIGRATION_TEST_PGDIR and removes its directory.
+#   pause  stops that cluster (fast shutdown: connections are cut) and keeps its data;
+#   resume starts it again on the same port (tests of a control plane that goes away mid-run).
 # Each start makes its own cluster, so test runs of several checkouts on one machine do not stop
 # each other's server. Nothing happens (exit 0, no output) when PostgreSQL 15 is not installed:
 # the PostgreSQL tests are then skipped rather than failed.
@@ -30,8 +32,8 @@ start() {
   for port in $(seq "$FIRST_PORT" $((FIRST_PORT + 19))); do
     port_busy "$port" && continue
     # Tests open many short connections from several agent processes at once; durability is not needed.
-    if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
-         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off" -w start >/dev/null; then
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off" > "$dir/options"
+    if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$(cat "$dir/options")" -w start >/dev/null; then
       echo "export MSPMIGRATION_TEST_PG='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres'"
       echo "export PGPASSWORD='$PASSWORD'"
       echo "export MSPMIGRATION_TEST_PGDIR='$dir'"
@@ -49,8 +51,20 @@ stop() {
   rm -rf "$dir"
 }
 
+pause() {
+  local dir="${MSPMIGRATION_TEST_PGDIR:?MSPMIGRATION_TEST_PGDIR is not set}"
+  as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  local dir="${MSPMIGRATION_TEST_PGDIR:?MSPMIGRATION_TEST_PGDIR is not set}"
+  as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$(cat "$dir/options")" -w start >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: $0 start|stop|pause|resume" >&2; exit 2 ;;
 esac

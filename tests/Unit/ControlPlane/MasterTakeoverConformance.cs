@@ -82,7 +82,8 @@ public abstract class MasterTakeoverConformance : IDisposable
     }
 }
 
+[Collection(LeaseTimingCollection.Name)]
 public sealed class SqliteMasterTakeover() : MasterTakeoverConformance(new SqliteTestDatabase());
 
-[RequiresPostgres]
+[RequiresPostgres, Collection(LeaseTimingCollection.Name)]
 public sealed class PostgresMasterTakeover() : MasterTakeoverConformance(new PostgresTestDatabase());

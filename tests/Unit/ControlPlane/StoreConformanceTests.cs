@@ -1,11 +1,12 @@
 namespace MspMigration.Tests.Unit.ControlPlane;
 
+[Collection(LeaseTimingCollection.Name)]
 public sealed class SqliteTaskStoreConformance : TaskStoreConformance
 {
     protected override ITestDatabase CreateDatabase() => new SqliteTestDatabase();
 }
 
-[RequiresPostgres]
+[RequiresPostgres, Collection(LeaseTimingCollection.Name)]
 public sealed class PostgresTaskStoreConformance : TaskStoreConformance
 {
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase();

@@ -174,12 +174,21 @@ public sealed class LocalObjectStoreDotNetCallsTests : LocalObjectStoreTests
 {
     protected override LocalObjectStore Open(string root) => new(root, libc: false);
 
-    [Fact]
+    [GlibcLinuxFact]
     public void The_C_library_calls_are_the_ones_used_on_glibc_Linux()
     {
         // Otherwise both test classes would test .NET's calls and the store would run them too.
-        if (!OperatingSystem.IsLinux() || !System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out _)) return;
         Assert.True(LinuxFileCalls.Available);
+    }
+}
+
+/// <summary>A fact that is skipped, with its reason, where glibc's libc.so.6 cannot be loaded.</summary>
+public sealed class GlibcLinuxFactAttribute : FactAttribute
+{
+    public GlibcLinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux() || !System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out _))
+            Skip = "not a glibc Linux system (libc.so.6 does not load)";
     }
 }
 
