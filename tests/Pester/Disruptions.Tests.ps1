@@ -197,10 +197,9 @@ Describe 'A PostgreSQL control plane stopped and started mid-run' -Tag "skip: $N
         Compare-Tree -Source $ws.Source -Destination $ws.Destination | Should -BeNullOrEmpty
     }
 
-    # Known defect: a worker whose outcome cannot be committed (AgentHost.WorkerLoopAsync) takes its
-    # next object while the control plane is still down, so that one is copied again too (7 with
-    # 4 workers in an 8 s outage). Nothing is marked done that is not; the copies are wasted.
-    It 'copies again no more than the objects in flight at the outage' -Tag 'skip: known defect: workers keep copying objects whose outcomes cannot be committed while the control plane is down' -Skip {
+    # A worker whose outcome cannot be committed waits for the control plane instead of copying
+    # its next object, so only the objects in flight at the outage can be copied again.
+    It 'copies again no more than the objects in flight at the outage' {
         ($log | Sort-Object -Unique).Count | Should -Be 1200
         ($log.Count - 1200) | Should -BeLessOrEqual 4
     }

@@ -15,6 +15,39 @@ internal sealed class Worker(AgentContext agent, WorkQueue queue, OutcomeRecorde
 {
     private readonly HashSet<long> _failureWarned = new();
 
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// An outcome earned is worth keeping: while the control plane cannot take it, the worker waits
+    /// and tries again instead of copying more objects whose outcomes would be lost as well (each
+    /// would be copied again later). Stopped while waiting, the object stays pending.
+    /// </summary>
+    private async Task RecordAsync(ObjectOutcomeRecord outcome, CancellationToken ct)
+    {
+        for (var pause = TimeSpan.FromSeconds(1); ; pause = pause * 2 < LongestPause ? pause * 2 : LongestPause)
+        {
+            try
+            {
+                await outcomes.RecordAsync(outcome).ConfigureAwait(false);
+                agent.Warnings.Clear("record");
+                return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                agent.Warnings.Warn("record", $"Recording outcomes in the control plane failed ({SecretRedactor.Redact(e.Message)}); " +
+                    "workers wait for it and try again.");
+            }
+            try
+            {
+                await Task.Delay(pause, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // left pending: the segment is released and the object copied again later
+            }
+        }
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         try
@@ -44,15 +77,7 @@ internal sealed class Worker(AgentContext agent, WorkQueue queue, OutcomeRecorde
                 if (outcome.Outcome != ObjectOutcome.Failed) runtime.Trouble.Clear();
                 if (outcome.Outcome == ObjectOutcome.Succeeded)
                     audit.Written(agent.Name, runtime.Task.Name, outcome.Key, outcome.Bytes, outcome.Crc64 ?? 0);
-                try
-                {
-                    await outcomes.RecordAsync(outcome).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    // Left pending: the segment is released below and copied again later.
-                    agent.Output.Warning($"Recording '{Printable.Key(outcome.Key)}' failed: {SecretRedactor.Redact(e.Message)}");
-                }
+                await RecordAsync(outcome, ct).ConfigureAwait(false);
                 counters.Count(runtime.Task.Name, outcome);
                 if (outcome.Outcome == ObjectOutcome.Failed) ReportFailure(runtime.Task, outcome);
                 await ObjectDoneAsync(item).ConfigureAwait(false);
