@@ -52,35 +52,19 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var given in Name)
+        var collected = _collected;
+        var emit = collected is null || PassThru;
+        // Streamed page by page onto the pipeline: a long failed list is never held whole
+        // unless a file is being written.
+        ForEachTask(Name, (service, name) => RunPumped(async ct =>
         {
-            try
+            await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false))
             {
-                var service = Service();
-                var collected = _collected;
-                var emit = collected is null || PassThru;
-                // Streamed page by page onto the pipeline: a long failed list is never held whole
-                // unless a file is being written.
-                foreach (var name in ExpandTaskName(given))
-                    RunPumped(async ct =>
-                    {
-                        await foreach (var item in service.GetFailedObjectsAsync(name, ct).ConfigureAwait(false))
-                        {
-                            collected?.Add(item);
-                            if (emit) PostObject(item);
-                        }
-                        return true;
-                    });
+                collected?.Add(item);
+                if (emit) PostObject(item);
             }
-            catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
-            {
-                Report(e);
-            }
-            catch (Exception e) when (e is not PipelineStoppedException)
-            {
-                Fail(e);
-            }
-        }
+            return true;
+        }));
     }
 
     protected override void EndProcessing()

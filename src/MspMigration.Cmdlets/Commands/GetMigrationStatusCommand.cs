@@ -30,31 +30,14 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
     [ValidateRange(1, 3600)]
     public int PollIntervalSeconds { get; set; } = 2;
 
-    protected override void ProcessRecord()
-    {
+    protected override void ProcessRecord() =>
         // No name means every task: a status overview should not prompt for one.
-        foreach (var given in Name.Length == 0 ? ["*"] : Name)
+        ForEachTask(Name.Length == 0 ? ["*"] : Name, (service, name) =>
         {
-            try
-            {
-                var service = Service();
-                foreach (var name in ExpandTaskName(given))
-                {
-                    var status = Run(ct => service.GetStatusAsync(name, ct));
-                    if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);
-                    else WriteObject(status);
-                }
-            }
-            catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
-            {
-                Report(e);
-            }
-            catch (Exception e) when (e is not PipelineStoppedException)
-            {
-                Fail(e);
-            }
-        }
-    }
+            var status = Run(ct => service.GetStatusAsync(name, ct));
+            if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);
+            else WriteObject(status);
+        });
 
     // Tasks piped in are watched together, one bar each, rather than one after the other;
     // each status is written as its task finishes.

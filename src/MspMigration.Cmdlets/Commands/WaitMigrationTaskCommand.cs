@@ -34,30 +34,13 @@ public sealed class WaitMigrationTaskCommand : MigrationCmdlet
     [ValidateRange(1, 3600)]
     public int PollIntervalSeconds { get; set; } = 2;
 
-    protected override void ProcessRecord()
-    {
-        foreach (var given in Name)
+    protected override void ProcessRecord() =>
+        ForEachTask(Name, (service, name) =>
         {
-            try
-            {
-                var service = Service();
-                foreach (var name in ExpandTaskName(given))
-                {
-                    // The stored spelling, so that names typed in another case are one task.
-                    var task = Run(ct => service.GetTaskAsync(name, ct));
-                    if (!_names.Contains(task.Name, StringComparer.OrdinalIgnoreCase)) _names.Add(task.Name);
-                }
-            }
-            catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
-            {
-                Report(e); // the other tasks are still waited for
-            }
-            catch (Exception e) when (e is not PipelineStoppedException)
-            {
-                Fail(e);
-            }
-        }
-    }
+            // The stored spelling, so that names typed in another case are one task.
+            var task = Run(ct => service.GetTaskAsync(name, ct));
+            if (!_names.Contains(task.Name, StringComparer.OrdinalIgnoreCase)) _names.Add(task.Name);
+        });
 
     protected override void EndProcessing()
     {

@@ -68,6 +68,31 @@ public abstract class MigrationCmdlet : PSCmdlet, IDisposable
         return Run(service.ListTasksAsync).Where(t => pattern.IsMatch(t.Name)).Select(t => t.Name).ToList();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> for every task the -Name values stand for. A literal name that
+    /// matches no task is a non-terminating TaskNotFound, so the other names are still served;
+    /// any other failure ends the command.
+    /// </summary>
+    internal void ForEachTask(IEnumerable<string> names, Action<Engine.Facade.MigrationService, string> action)
+    {
+        foreach (var given in names)
+        {
+            try
+            {
+                var service = Service();
+                foreach (var name in ExpandTaskName(given)) action(service, name);
+            }
+            catch (MigrationException e) when (e.ErrorId == "TaskNotFound")
+            {
+                Report(e);
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                Fail(e);
+            }
+        }
+    }
+
     protected override void EndProcessing() => Dispose();
 
     public void Dispose()
