@@ -16,7 +16,6 @@ internal static partial class ConfigKeys
         ["agent"] = ["name", "address", "concurrency", "lease_seconds", "heartbeat_seconds", "poll_seconds", "max_attempts",
                      "give_up_seconds", "stall_seconds", "fsync", "segment_objects", "list_page_size", "transfer_log"],
         ["control_plane"] = ["sqlite", "postgres", "password_env"],
-        ["testing"] = ["listing_page_delay_ms"],
         ["profiles"] = [],
     };
 
