@@ -16,6 +16,8 @@ public sealed class S3StoreSettings
     public string? Region { get; init; }
     public string? Endpoint { get; init; }
     public bool InternalNetwork { get; init; }
+    /// <summary>The vendor's global acceleration endpoint instead of the region's (profile setting accelerate).</summary>
+    public bool Accelerate { get; init; }
     public bool ForcePathStyle { get; init; }
     public string? AccessKeyId { get; init; }
     public string? SecretAccessKey { get; init; }
@@ -35,7 +37,7 @@ public sealed class S3StoreSettings
     /// <summary>Every setting name a profile may hold, for the error on a misspelt one.</summary>
     public static readonly string[] KnownSettings =
     [
-        "type", "region", "endpoint", "internal", "force_path_style",
+        "type", "region", "endpoint", "internal", "accelerate", "force_path_style",
         "access_key_id", "secret_access_key", "access_key_secret", "secret_id", "secret_key", "session_token",
         "multipart_threshold_mb", "part_size_mb", "part_concurrency", "max_attempts", "timeout_seconds", "stall_seconds", "storage_class",
     ];
@@ -104,6 +106,7 @@ public sealed class S3StoreSettings
             Region = region,
             Endpoint = endpoint,
             InternalNetwork = Bool(profileName, "internal", Get("internal"), false),
+            Accelerate = Bool(profileName, "accelerate", Get("accelerate"), false),
             ForcePathStyle = forcePathStyle,
             AccessKeyId = keyId,
             SecretAccessKey = secret,
@@ -117,6 +120,10 @@ public sealed class S3StoreSettings
                 (long)(stall ?? DefaultStall).TotalSeconds, 1, 3600)),
             StorageClass = Get("storage_class"),
         };
+        if (settings.Accelerate && vendor.AccelerateEndpoint is null)
+            throw Invalid(profileName, "accelerate", $"applies only to services with an acceleration endpoint (OSS and COS), not to {vendor.Scheme}:// stores");
+        if (settings.Accelerate && settings.InternalNetwork)
+            throw Invalid(profileName, "accelerate", "and 'internal' exclude each other: the acceleration endpoint is public");
         if (settings.ResolveEndpoint() is null)
             throw Invalid(profileName, "endpoint", vendor.EndpointTemplate is null
                 ? $"is required for {vendor.Scheme}:// stores (any S3-compatible service: give its address)"
@@ -140,7 +147,7 @@ public sealed class S3StoreSettings
     }
 
     /// <summary>The endpoint requests go to: the explicit one, else the vendor's rule for the region.</summary>
-    public string? ResolveEndpoint() => Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork);
+    public string? ResolveEndpoint() => Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork, Accelerate);
 
     private static bool Bool(string profile, string key, string? value, bool fallback) => value?.ToLowerInvariant() switch
     {

@@ -17,7 +17,10 @@ public sealed class S3Vendor
         Crc64Header = "x-oss-hash-crc64ecma",
         // OSS answers path-style requests with SecondLevelDomainForbidden.
         VirtualHostedOnly = true,
-        EndpointTemplate = "https://oss-{region}{internal}.aliyuncs.com",
+        // The S3-compatible endpoints of Alibaba's "Access OSS using AWS SDKs"; oss-{region}.aliyuncs.com
+        // is the native OSS API.
+        EndpointTemplate = "https://s3.oss-{region}{internal}.aliyuncs.com",
+        AccelerateEndpoint = "https://s3.oss-accelerate.aliyuncs.com",
         InternalSuffix = "-internal",
         // Accept both "cn-hangzhou" and the endpoint-style "oss-cn-hangzhou".
         RegionAliasPrefix = "oss-",
@@ -35,6 +38,7 @@ public sealed class S3Vendor
         DisplayName = "Tencent Cloud COS",
         Crc64Header = "x-cos-hash-crc64ecma",
         EndpointTemplate = "https://cos.{region}.myqcloud.com",
+        AccelerateEndpoint = "https://cos.accelerate.myqcloud.com",
         BucketRule = S3BucketNames.CosRule(),
         BucketRuleText = "a COS bucket is named <name>-<APPID> (for example photos-1250000000): lower-case letters, digits and hyphens, at most 60 characters",
         StorageClasses = Classes(archive: "ARCHIVE", coldArchive: "DEEP_ARCHIVE", deepArchive: "DEEP_ARCHIVE"),
@@ -68,6 +72,8 @@ public sealed class S3Vendor
     public bool VirtualHostedOnly { get; init; }
     /// <summary>The endpoint for a region (<c>{region}</c>, <c>{internal}</c>), or null when the service has no naming rule.</summary>
     public string? EndpointTemplate { get; init; }
+    /// <summary>The global acceleration endpoint (profile setting <c>accelerate</c>), where the service has one.</summary>
+    public string? AccelerateEndpoint { get; init; }
     /// <summary>What <c>{internal}</c> becomes when the profile asks for the internal network.</summary>
     public string InternalSuffix { get; init; } = "";
     /// <summary>A prefix some write before a region id, dropped before the region is used.</summary>
@@ -92,9 +98,10 @@ public sealed class S3Vendor
     }
 
     /// <summary>The service endpoint for a region, when the vendor has a naming rule for it.</summary>
-    public string? DefaultEndpoint(string? region, bool internalNetwork)
+    public string? DefaultEndpoint(string? region, bool internalNetwork, bool accelerate = false)
     {
         if (string.IsNullOrEmpty(region) || EndpointTemplate is null) return null;
+        if (accelerate) return AccelerateEndpoint;
         if (RegionAliasPrefix is { } alias && region.StartsWith(alias, StringComparison.OrdinalIgnoreCase)) region = region[alias.Length..];
         return EndpointTemplate.Replace("{region}", region).Replace("{internal}", internalNetwork ? InternalSuffix : "");
     }

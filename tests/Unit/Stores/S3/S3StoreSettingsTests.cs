@@ -11,13 +11,39 @@ public class S3StoreSettingsTests
         new("p", settings.ToDictionary(s => s.Key, s => s.Value));
 
     [Fact]
-    public void Oss_endpoint_follows_the_region_public_or_internal()
+    public void Oss_endpoint_is_the_documented_s3_compatible_one_public_or_internal()
     {
+        // Alibaba's "Access OSS using AWS SDKs": s3.oss-{region}[-internal].aliyuncs.com, not the native oss-{region}.
         var pub = S3StoreSettings.From(S3Vendor.Oss, Profile(("region", "cn-hangzhou")), NoEnvironment);
-        Assert.Equal("https://oss-cn-hangzhou.aliyuncs.com", pub.ResolveEndpoint());
+        Assert.Equal("https://s3.oss-cn-hangzhou.aliyuncs.com", pub.ResolveEndpoint());
         var inside = S3StoreSettings.From(S3Vendor.Oss, Profile(("region", "oss-cn-hangzhou"), ("internal", "true")), NoEnvironment);
-        Assert.Equal("https://oss-cn-hangzhou-internal.aliyuncs.com", inside.ResolveEndpoint());
+        Assert.Equal("https://s3.oss-cn-hangzhou-internal.aliyuncs.com", inside.ResolveEndpoint());
         Assert.Equal("cn-hangzhou", S3Vendor.SigningRegion("oss-cn-hangzhou"));
+    }
+
+    [Fact]
+    public void Accelerate_selects_each_vendors_acceleration_endpoint_and_keeps_the_signing_region()
+    {
+        var oss = S3StoreSettings.From(S3Vendor.Oss, Profile(("region", "cn-hangzhou"), ("accelerate", "true")), NoEnvironment);
+        Assert.Equal("https://s3.oss-accelerate.aliyuncs.com", oss.ResolveEndpoint());
+        Assert.Equal("cn-hangzhou", S3Vendor.SigningRegion(oss.Region));
+        var cos = S3StoreSettings.From(S3Vendor.Cos, Profile(("region", "ap-guangzhou"), ("accelerate", "true")), NoEnvironment);
+        Assert.Equal("https://cos.accelerate.myqcloud.com", cos.ResolveEndpoint());
+    }
+
+    [Theory]
+    [InlineData("s3", "only to services with an acceleration endpoint")]
+    [InlineData("oss", "exclude each other")]
+    public void Accelerate_is_refused_where_it_cannot_apply(string scheme, string expected)
+    {
+        var vendor = scheme == "s3" ? S3Vendor.Generic : S3Vendor.Oss;
+        var settings = scheme == "s3"
+            ? Profile(("endpoint", "http://127.0.0.1:9000"), ("accelerate", "true"))
+            : Profile(("region", "cn-hangzhou"), ("accelerate", "true"), ("internal", "true"));
+        var e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(vendor, settings, NoEnvironment));
+        Assert.Equal("ProfileSettingInvalid", e.ErrorId); // as every other bad profile setting
+        Assert.Contains("'accelerate'", e.Message);
+        Assert.Contains(expected, e.Message);
     }
 
     [Fact]
@@ -88,7 +114,7 @@ public class S3StoreSettingsTests
         };
         var s = S3StoreSettings.From(S3Vendor.Oss, null, n => env.GetValueOrDefault(n));
         Assert.Equal("LTAIenv12345", s.AccessKeyId);
-        Assert.Equal("https://oss-cn-shanghai.aliyuncs.com", s.ResolveEndpoint());
+        Assert.Equal("https://s3.oss-cn-shanghai.aliyuncs.com", s.ResolveEndpoint());
         // Registered, so any message that carries it is redacted.
         Assert.Equal("key ***", SecretRedactor.Redact("key envsecret-98765"));
     }
