@@ -10,6 +10,23 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-ModuleManifestPath) -Force
 
+    function Stop-BusyAgent([string] $AgentName, [ValidateSet('TERM', 'INT')][string] $Signal) {
+        # An agent copying a slow task (100 KB/s), signalled once it holds a segment; returns the
+        # workspace, the process's result and how long it took to stop.
+        $ws = New-TestWorkspace -Concurrency 2 -AgentName $AgentName
+        New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144
+        New-MigrationTask -ConfigPath $ws.Config -Name slow -Source $ws.Source -Destination $ws.Destination -BandwidthLimit 100KB | Out-Null
+        $agent = Start-PwshProcess -Workspace $ws -AsUser -Name $Signal.ToLowerInvariant() `
+            -Script 'Start-MigrationAgent -TaskName slow | Format-List AgentName, Cancelled | Out-String -Width 200'
+        Wait-Until -TimeoutSeconds 60 -Because 'the agent to hold a segment' {
+            $agent.HasExited -or ((Get-MigrationAgent -ConfigPath $ws.Config | Where-Object Name -eq $AgentName).SegmentsInFlight -gt 0)
+        }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        Send-Signal -ProcessId $agent.Id -Signal $Signal
+        $result = Wait-PwshProcess -Process $agent -TimeoutSeconds 30
+        [pscustomobject]@{ Workspace = $ws; Result = $result; Seconds = $clock.Elapsed.TotalSeconds }
+    }
+
     function Get-WarningLines([string] $Text, [string] $Pattern) {
         @($Text -split "`r?`n" | Where-Object { $_ -match '^WARNING:' -and $_ -match $Pattern })
     }
@@ -172,24 +189,15 @@ Describe 'Failed objects are summarised per task' {
 
 Describe 'SIGTERM stops an agent like Ctrl+C' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
-        $ws = New-TestWorkspace -Concurrency 2 -AgentName terminated
-        New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144
-        New-MigrationTask -ConfigPath $ws.Config -Name slow -Source $ws.Source -Destination $ws.Destination -BandwidthLimit 100KB | Out-Null
-        $agent = Start-PwshProcess -Workspace $ws -AsUser -Name term `
-            -Script 'Start-MigrationAgent -TaskName slow | Format-List AgentName, Cancelled | Out-String -Width 200'
-        Wait-Until -TimeoutSeconds 60 -Because 'the agent to hold a segment' {
-            $agent.HasExited -or ((Get-MigrationAgent -ConfigPath $ws.Config | Where-Object Name -eq 'terminated').SegmentsInFlight -gt 0)
-        }
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        Send-Signal -ProcessId $agent.Id -Signal TERM
-        $r = Wait-PwshProcess -Process $agent -TimeoutSeconds 30
-        $clock.Stop()
+        $stopped = Stop-BusyAgent -AgentName terminated -Signal TERM
+        $ws = $stopped.Workspace
+        $r = $stopped.Result
         $me = Get-MigrationAgent -ConfigPath $ws.Config | Where-Object Name -eq 'terminated'
     }
     AfterAll { Remove-TestWorkspace $ws }
 
     It 'stops within a few seconds and exits with 143, as a process ended by SIGTERM' {
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+        $stopped.Seconds | Should -BeLessThan 15
         $r.ExitCode | Should -Be 143
         $r.Error | Should -Match "Agent 'terminated' stopped on SIGTERM"
     }
@@ -206,16 +214,9 @@ Describe 'SIGTERM stops an agent like Ctrl+C' -Tag 'skip: no POSIX signals on Wi
 
 Describe 'Ctrl+C in a non-interactive pwsh' -Tag 'skip: no POSIX signals on Windows' -Skip:$IsWindows {
     BeforeAll {
-        $ws = New-TestWorkspace -Concurrency 2 -AgentName interrupted
-        New-SourceTree -Path $ws.Source -Count 40 -MaxSize 262144
-        New-MigrationTask -ConfigPath $ws.Config -Name slow -Source $ws.Source -Destination $ws.Destination -BandwidthLimit 100KB | Out-Null
-        $agent = Start-PwshProcess -Workspace $ws -AsUser -Name int `
-            -Script 'Start-MigrationAgent -TaskName slow | Format-List AgentName, Cancelled | Out-String -Width 200'
-        Wait-Until -TimeoutSeconds 60 -Because 'the agent to hold a segment' {
-            $agent.HasExited -or ((Get-MigrationAgent -ConfigPath $ws.Config | Where-Object Name -eq 'interrupted').SegmentsInFlight -gt 0)
-        }
-        Send-Signal -ProcessId $agent.Id -Signal INT
-        $r = Wait-PwshProcess -Process $agent -TimeoutSeconds 30
+        $stopped = Stop-BusyAgent -AgentName interrupted -Signal INT
+        $ws = $stopped.Workspace
+        $r = $stopped.Result
     }
     AfterAll { Remove-TestWorkspace $ws }
 
