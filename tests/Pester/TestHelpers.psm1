@@ -144,13 +144,16 @@ function Compare-Tree {
 function Start-PwshProcess {
     # Starts a fresh pwsh -NoProfile with the module imported, running $Script; output goes to files.
     # -AsUser runs the script as a user would (no 'Stop' preference set for it) and -NoImport
-    # leaves the import to the script.
-    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [string] $Name = 'agent', [switch] $AsUser, [switch] $NoImport)
+    # leaves the import to the script. -InputText is what a user types at prompts: the session is
+    # then interactive (no -NonInteractive) and reads the answers from its standard input.
+    param([Parameter(Mandatory)][string] $Script, [Parameter(Mandatory)] $Workspace, [string] $Name = 'agent', [switch] $AsUser, [switch] $NoImport,
+        [AllowNull()][string] $InputText)
     $manifest = Get-ModuleManifestPath
     $import = if ($NoImport) { '' } else { "Import-Module '$manifest'; " }
     $full = if ($AsUser) { "$import$Script" } else { "`$ErrorActionPreference = 'Stop'; `$PSStyle.OutputRendering = 'PlainText'; $import$Script" }
     $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($script:PwshDll, '-NoProfile', '-NonInteractive', '-Command', $full)) { $psi.ArgumentList.Add($a) }
+    $interactive = $PSBoundParameters.ContainsKey('InputText')
+    foreach ($a in @($script:PwshDll, '-NoProfile') + @(if (-not $interactive) { '-NonInteractive' }) + @('-Command', $full)) { $psi.ArgumentList.Add($a) }
     $psi.WorkingDirectory = $Workspace.Root
     $psi.Environment['MSPMIGRATION_CONFIG'] = $Workspace.Config
     $psi.Environment['NO_COLOR'] = '1'
@@ -162,8 +165,9 @@ function Start-PwshProcess {
     $stdout = Join-Path $Workspace.Root "$Name.out.txt"
     $stderr = Join-Path $Workspace.Root "$Name.err.txt"
     $p.Start() | Out-Null
+    if ($interactive -and $InputText) { $p.StandardInput.WriteLine($InputText) }
     # Nothing may wait for an answer: a prompt reads end of input at once.
-    if ($AsUser) { $p.StandardInput.Close() }
+    if ($AsUser -or $interactive) { $p.StandardInput.Close() }
     $p | Add-Member -NotePropertyName StdoutTask -NotePropertyValue $p.StandardOutput.ReadToEndAsync()
     $p | Add-Member -NotePropertyName StderrTask -NotePropertyValue $p.StandardError.ReadToEndAsync()
     $p | Add-Member -NotePropertyName StdoutPath -NotePropertyValue $stdout
