@@ -5,6 +5,7 @@ BeforeDiscovery {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     $script:NoPromtool = Get-MissingPrerequisite promtool
     $script:NoSignals = Get-MissingPrerequisite linux
+    $script:NoS3 = Get-MissingPrerequisite s3rver
 }
 
 BeforeAll {
@@ -137,6 +138,60 @@ Describe 'An agent serving metrics while it migrates' -Tag 'skip: signals the ag
         $r.Error | Should -Match "Task 'metered' completed with 2 failed objects of 62"
         $r.Error | Should -Match 'stopped on SIGTERM'
         Get-Scrape $port | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Retries counted by reason, against a real S3 server that asks to slow down' -Tag "skip: $NoS3" -Skip:([bool]$NoS3) {
+    BeforeAll {
+        $server = Start-S3rver -Bucket dst-bucket
+        # One request in five answered 503 SlowDown by a proxy between the agent and s3rver.
+        $proxy = Start-FaultProxy -Target $server -ErrorRate 0.2 -Seed 3
+        $port = Get-FreeTcpPort
+        $ws = New-MetricsWorkspace -Metrics "127.0.0.1:$port"
+        Add-Content -Path $ws.Config -Value @"
+
+[profiles.dst]
+type = "s3"
+endpoint = "$($proxy.Endpoint)"
+force_path_style = true
+access_key_id = "S3RVER"
+secret_access_key = "S3RVER"
+"@
+        New-SourceTree -Path $ws.Source -Count 80 -MaxSize 8192
+        New-MigrationTask -ConfigPath $ws.Config -Name slowed -Source $ws.Source -Destination s3://dst-bucket/slowed/ -DestinationProfile dst | Out-Null
+        $agent = Start-PwshProcess -Workspace $ws -Name slowed -AsUser -Script 'Start-MigrationAgent | Out-Null'
+        Wait-Until -TimeoutSeconds 120 -Because 'the task to finish' { $agent.HasExited -or "$((Get-MigrationStatus -ConfigPath $ws.Config -Name slowed).State)" -like 'Completed*' }
+        $status = Get-MigrationStatus -ConfigPath $ws.Config -Name slowed
+        Wait-Until -TimeoutSeconds 10 -Because 'the last outcomes to be counted' {
+            (Get-Sample (Get-Scrape $port) mspmigration_objects_total @{ task = 'slowed'; outcome = 'succeeded' }) -eq $status.Succeeded
+        }
+        $text = Get-Scrape $port
+        $stats = Get-FaultProxyStats $proxy
+        Send-Signal -ProcessId $agent.Id -Signal TERM
+        $r = Wait-PwshProcess -Process $agent -TimeoutSeconds 30
+    }
+    AfterAll {
+        if ($agent -and -not $agent.HasExited) { $agent.Kill($true) }
+        Stop-FaultProxy $proxy
+        Stop-S3rver $server
+        Remove-TestWorkspace $ws
+    }
+
+    It 'copies everything despite the 503s' {
+        "$($status.State)" | Should -Be 'Completed'
+        $status.Succeeded | Should -Be 80
+        $stats.faults.error | Should -BeGreaterThan 5
+    }
+
+    It 'counts one throttled retry for each 503 SlowDown the server sent' {
+        $request = Get-Sample $text mspmigration_retries_total @{ task = 'slowed'; layer = 'request'; reason = 'throttled' }
+        $object = Get-Sample $text mspmigration_retries_total @{ task = 'slowed'; layer = 'object'; reason = 'throttled' }
+        $request | Should -BeGreaterThan 0
+        # A request that met SlowDown on every one of its attempts is retried once more as a whole object.
+        $request + $object | Should -Be $stats.faults.error
+        foreach ($reason in 'server_error', 'timeout', 'network', 'integrity', 'other') {
+            Get-Sample $text mspmigration_retries_total @{ task = 'slowed'; layer = 'request'; reason = $reason } | Should -Be 0 -Because "no $reason fault was made"
+        }
     }
 }
 
