@@ -4,8 +4,9 @@
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     $script:NoPromtool = Get-MissingPrerequisite promtool
+    # Signals and ss (which socket a process listens on) are Linux's.
     $script:NoSignals = Get-MissingPrerequisite linux
-    $script:NoS3 = Get-MissingPrerequisite s3rver
+    $script:NoS3 = Get-MissingPrerequisite s3rver, linux
 }
 
 BeforeAll {
@@ -42,7 +43,7 @@ BeforeAll {
     }
 }
 
-Describe 'An agent serving metrics while it migrates' -Tag 'skip: signals the agent (Linux)' -Skip:([bool]$NoSignals) {
+Describe 'An agent serving metrics while it migrates' -Tag "skip: $NoSignals" -Skip:([bool]$NoSignals) {
     BeforeAll {
         $port = Get-FreeTcpPort
         $ws = New-MetricsWorkspace -Metrics "127.0.0.1:$port"
@@ -195,7 +196,7 @@ secret_access_key = "S3RVER"
     }
 }
 
-Describe 'Metrics are off by default' -Tag 'skip: signals the agent (Linux)' -Skip:([bool]$NoSignals) {
+Describe 'Metrics are off by default' -Tag "skip: $NoSignals" -Skip:([bool]$NoSignals) {
     BeforeAll {
         $ws = New-MetricsWorkspace
         New-SourceTree -Path $ws.Source -Count 5
@@ -256,7 +257,7 @@ Describe 'Where metrics may be served' {
         @(Get-MigrationAgent -ConfigPath $ws.Config) | Where-Object Name -eq 'metered' | Should -BeNullOrEmpty
     }
 
-    It 'serves every interface when metrics_allow_remote = true says so' {
+    It 'serves every interface when metrics_allow_remote = true says so' -Tag "skip: $NoSignals" -Skip:([bool]$NoSignals) {
         $ws = New-MetricsWorkspace -Metrics "0.0.0.0:$port" -Extra 'true'
         New-SourceTree -Path $ws.Source -Count 3
         New-MigrationTask -ConfigPath $ws.Config -Name open -Source $ws.Source -Destination $ws.Destination -QpsLimit 1 | Out-Null
