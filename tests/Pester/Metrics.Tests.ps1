@@ -228,8 +228,8 @@ Describe 'Where metrics may be served' {
         @{ Value = '0.0.0.0:9464'; Why = 'not a loopback address.*metrics_allow_remote' }
         @{ Value = '10.1.2.3:9464'; Why = 'not a loopback address' }
         @{ Value = '127.0.0.1:70000'; Why = 'port must be a number from 1 to 65535' }
-        @{ Value = 'metrics.example.com:9464'; Why = 'IP address or localhost' }
-        @{ Value = '::1:9464'; Why = 'IPv6 address goes in brackets' }
+        @{ Value = 'metrics.example.com:9464'; Why = 'IPv4 address or localhost' }
+        @{ Value = '[::1]:9464'; Why = 'IPv6 addresses cannot be served' }
     ) {
         $ws = New-MetricsWorkspace -Metrics $Value
         $e = { Start-MigrationAgent -ConfigPath $ws.Config -ExitWhenIdle -ErrorAction Stop } | Should -Throw -PassThru -ErrorId 'ConfigInvalid*'

@@ -13,16 +13,13 @@ public sealed record MetricsEndpoint(IPAddress Address, int Port)
 {
     public bool IsLoopback => IPAddress.IsLoopback(Address);
 
-    /// <summary>What HttpListener is told: any address is '+' (every interface), others as written.</summary>
-    internal string ListenerHost =>
-        Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any) ? "+"
-        : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+    /// <summary>What HttpListener is told: 0.0.0.0 is '+' (every interface), others as written.</summary>
+    internal string ListenerHost => Address.Equals(IPAddress.Any) ? "+" : Address.ToString();
 
-    public override string ToString() =>
-        Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    public override string ToString() => $"{Address}:{Port}";
 
     /// <summary>
-    /// "host:port" with an IP address (IPv6 in brackets) or localhost, or a port alone for
+    /// "host:port" with an IPv4 address or localhost, or a port alone for
     /// 127.0.0.1; returns null with the reason it is not one.
     /// </summary>
     public static MetricsEndpoint? TryParse(string text, out string? why)
@@ -35,10 +32,10 @@ public sealed record MetricsEndpoint(IPAddress Address, int Port)
         {
             host = value[..colon];
             port = value[(colon + 1)..];
-            if (host.StartsWith('[') && host.EndsWith(']')) host = host[1..^1];
-            else if (host.Contains(':'))
+            // .NET's own HttpListener (Linux, macOS) cannot take an IPv6 address in its prefix.
+            if (host.Contains(':'))
             {
-                why = "an IPv6 address goes in brackets, as in \"[::1]:9464\"";
+                why = "IPv6 addresses cannot be served; use an IPv4 address such as 127.0.0.1, or 0.0.0.0 for every interface";
                 return null;
             }
             if (host.Length == 0) host = "127.0.0.1";
@@ -52,13 +49,13 @@ public sealed record MetricsEndpoint(IPAddress Address, int Port)
             : IPAddress.TryParse(host, out var ip) && ip.ToString().Length > 0 && LooksLikeAddress(host) ? ip : null;
         if (address is null)
         {
-            why = "the host must be an IP address or localhost (the agent listens on an address, it does not look names up)";
+            why = "the host must be an IPv4 address or localhost (the agent listens on an address, it does not look names up)";
             return null;
         }
         return new MetricsEndpoint(address, number);
     }
 
-    // IPAddress.TryParse also takes "1" or "0x7f.1" as IPv4; only the usual dotted or IPv6 forms are meant here.
+    // IPAddress.TryParse also takes "1" or "0x7f.1" as IPv4; only the usual dotted form is meant here.
     private static bool LooksLikeAddress(string host) =>
-        host.Contains(':') || (host.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)));
+        host.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
 }

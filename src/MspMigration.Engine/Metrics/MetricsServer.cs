@@ -29,7 +29,7 @@ public static class MetricsServer
                 || e.Message.Contains("denied", StringComparison.OrdinalIgnoreCase);
             var why = inUse ? "the port is in use by another process (another agent on this machine needs its own port)"
                 : denied ? "this user may not listen there (ports below 1024 need privileges)"
-                : e.Message;
+                : e.Message.TrimEnd('.');
             throw new MigrationException("MetricsEndpointUnavailable",
                 inUse ? MigrationErrorKind.ResourceExists : denied ? MigrationErrorKind.PermissionDenied : MigrationErrorKind.ConnectionError,
                 $"The agent cannot serve metrics at {endpoint} ([agent] metrics of '{configPath ?? "agent.toml"}'): {why}.", endpoint.ToString());
