@@ -17,7 +17,7 @@ function Get-ModuleManifestPath {
 function Get-MissingPrerequisite {
     # Why tests needing $Need cannot run here, or '' when they can. Use it at discovery as
     # -Tag "skip: $why" -Skip:([bool]$why): Invoke-Tests.ps1 prints the tag's reason for every skip.
-    param([Parameter(Mandatory)][ValidateSet('s3rver', 'rclone', 'postgres', 'root', 'linux', 'unix', 'hosts', 'strace')][string[]] $Need)
+    param([Parameter(Mandatory)][ValidateSet('s3rver', 'rclone', 'postgres', 'root', 'linux', 'unix', 'hosts', 'strace', 'promtool')][string[]] $Need)
     $missing = foreach ($n in $Need) {
         switch ($n) {
             's3rver' { if (-not (Get-Command node -ErrorAction SilentlyContinue) -or -not (Test-Path "$script:RepoRoot/tests/infra/node_modules/s3rver/bin/s3rver.js")) { 'no s3rver (needs node; npm ci in tests/infra)' } }
@@ -28,6 +28,7 @@ function Get-MissingPrerequisite {
             'unix' { if ($IsWindows) { 'no POSIX signals on Windows' } }
             'hosts' { if (-not (Test-VHostResolution)) { 'no hosts entries for virtual-hosted buckets (tests/infra/hosts.sh as root)' } }
             'strace' { if (-not (Get-Command strace -ErrorAction SilentlyContinue)) { 'no strace (apt-get install strace)' } }
+            'promtool' { if (-not (Get-Command promtool -ErrorAction SilentlyContinue)) { 'no promtool (apt-get install prometheus)' } }
         }
     }
     ($missing | Select-Object -Unique) -join '; '

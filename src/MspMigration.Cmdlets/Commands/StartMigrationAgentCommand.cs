@@ -169,7 +169,9 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
         foreach (var (task, state) in finished.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase))
         {
             if (state == MigrationTaskState.Completed) continue;
-            WriteError(ErrorRecords.TaskNotClean(Run(ct => service.GetStatusAsync(task, ct))));
+            // Not the command's token: after SIGTERM it is cancelled, and this short read must still be made.
+            using var read = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            WriteError(ErrorRecords.TaskNotClean(Run(_ => service.GetStatusAsync(task, read.Token))));
         }
     }
 }

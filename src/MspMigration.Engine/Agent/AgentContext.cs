@@ -1,5 +1,6 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Metrics;
 using MspMigration.Engine.Output;
 
 namespace MspMigration.Engine.Agent;
@@ -11,4 +12,7 @@ namespace MspMigration.Engine.Agent;
 internal sealed record AgentContext(string Name, AgentConfig Config, IControlPlane Store, IEngineOutput Output)
 {
     public WarningGate Warnings { get; } = new(Output);
+
+    /// <summary>This run's Prometheus metrics: counted always, served when [agent] metrics says where.</summary>
+    public AgentMetrics Metrics { get; } = new(Name);
 }

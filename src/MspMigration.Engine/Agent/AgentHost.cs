@@ -1,5 +1,6 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.ControlPlane;
+using MspMigration.Engine.Metrics;
 using MspMigration.Engine.Output;
 using MspMigration.Engine.Transfer;
 
@@ -19,9 +20,12 @@ public sealed class AgentHost(AgentConfig config, IControlPlane store, IEngineOu
         var concurrency = options.Concurrency ?? config.Concurrency;
         var counters = new AgentCounters();
         EnsureWorkerThreads(concurrency);
+        // Before registering: an agent that cannot serve the metrics it was told to serve does not start.
+        using var metricsServer = config.Metrics is { } endpoint ? MetricsServer.Start(endpoint, agent.Metrics, config.SourcePath) : null;
         var registration = await AgentIdentity.RegisterAsync(agent.Name, config, store, cancellationToken).ConfigureAwait(false);
         foreach (var warning in config.Warnings) output.Warning(warning);
-        output.Info($"Agent '{agent.Name}' started ({concurrency} workers, control plane {store.Description}).");
+        output.Info($"Agent '{agent.Name}' started ({concurrency} workers, control plane {store.Description}" +
+            (config.Metrics is { } served ? $", metrics at http://{served}/metrics)." : ")."));
 
         var held = new HeldSegments();
         var finisher = new TaskFinisher(agent);

@@ -53,9 +53,12 @@ internal sealed class Heartbeat(AgentContext agent, AgentRegistration registrati
                     agent.Output.Warning($"Gave back {released} segment(s) leased to agent '{registration.Name}' that it was not working on.");
                 await agent.Store.HeartbeatAsync(beat, config.LeaseDuration, ct).ConfigureAwait(false);
                 agent.Warnings.Clear("heartbeat");
+                // Renewed later than a lease lasts: the leases held ran out meanwhile, and others may have taken them.
+                if (agent.Metrics.LeasesRenewed() > config.LeaseDuration) agent.Metrics.SegmentLeasesLost(held.Count);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                agent.Metrics.LeaseRenewalFailed();
                 agent.Warnings.Warn("heartbeat", $"Heartbeat failed: {SecretRedactor.Redact(e.Message)}");
             }
         }

@@ -29,6 +29,12 @@ internal sealed class HeldSegments
         }
     }
 
+    /// <summary>How many segments this agent works on now.</summary>
+    public int Count
+    {
+        get { lock (_ids) return _ids.Count; }
+    }
+
     /// <summary>Called once the segment is completed or handed back (or that failed: then the next heartbeat gives it back).</summary>
     public void Done(long segmentId)
     {

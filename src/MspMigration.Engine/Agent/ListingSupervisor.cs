@@ -46,7 +46,11 @@ internal sealed class ListingSupervisor(AgentContext agent, ListingJob listing, 
                 await finisher.FinishIfDoneAsync(runtime, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        catch (LeaseLostException e) { agent.Output.Warning(e.Message); }
+        catch (LeaseLostException e)
+        {
+            agent.Metrics.ListingLeaseLost();
+            agent.Output.Warning(e.Message);
+        }
         catch (StoreException e) when (e.IsTransient)
         {
             await finisher.StoreTroubleAsync(runtime, "Listing the source", e).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using MspMigration.Engine.Configuration;
 using MspMigration.Engine.Limits;
+using MspMigration.Engine.Metrics;
 using MspMigration.Engine.Stores;
 using MspMigration.Engine.Transfer;
 
@@ -54,16 +55,18 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private static Snapshot Parse(MigrationTask task) =>
         new(task, task.TimeWindow is { } window ? TimeWindow.Parse(window) : null);
 
-    public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes)
+    public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes, TaskMetrics? metrics = null)
     {
         var (sourceAt, sourceProfile) = (StoreLocation.Parse(task.Source, "Source"), Profile(task.SourceProfile, config));
         var (destinationAt, destinationProfile) = (StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config));
         // Again here, not only at creation: a symbolic link may have changed since.
         StoreOverlap.Check(sourceAt, task.SourceProfile, sourceProfile, destinationAt, task.DestinationProfile, destinationProfile);
-        var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout);
-        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync);
-        var limiter = new TaskLimiter();
-        var copier = new ObjectCopier(source, destination, config.MaxAttempts, onBytes, limiter: limiter);
+        Action<Exception>? requestRetried = metrics is null ? null : e => metrics.Retried("request", e);
+        var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout, onRetry: requestRetried);
+        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync, requestRetried);
+        var limiter = new TaskLimiter(metrics is null ? null : metrics.Throttled);
+        var copier = new ObjectCopier(source, destination, config.MaxAttempts, metrics is null ? onBytes : n => { onBytes(n); metrics.BytesRead(n); },
+            limiter: limiter, onRetry: metrics is null ? null : e => metrics.Retried("object", e));
         return new TaskRuntime(task, source, destination, limiter, copier, config.GiveUpAfter);
     }
 

@@ -62,6 +62,8 @@ internal sealed class Worker(AgentContext agent, WorkQueue queue, OutcomeRecorde
                     continue;
                 }
                 ObjectOutcomeRecord outcome;
+                var metrics = agent.Metrics.ForTask(runtime.Task.Name);
+                metrics.ObjectStarted();
                 try
                 {
                     outcome = await runtime.Copier.CopyAsync(item.Object, runtime.Task.SameNamePolicy, item.Destination, ct).ConfigureAwait(false);
@@ -74,11 +76,16 @@ internal sealed class Worker(AgentContext agent, WorkQueue queue, OutcomeRecorde
                     await ObjectDoneAsync(item).ConfigureAwait(false);
                     continue;
                 }
+                finally
+                {
+                    metrics.ObjectEnded();
+                }
                 if (outcome.Outcome != ObjectOutcome.Failed) runtime.Trouble.Clear();
                 if (outcome.Outcome == ObjectOutcome.Succeeded)
                     audit.Written(agent.Name, runtime.Task.Name, outcome.Key, outcome.Bytes, outcome.Crc64 ?? 0);
                 await RecordAsync(outcome, ct).ConfigureAwait(false);
                 counters.Count(runtime.Task.Name, outcome);
+                metrics.Recorded(outcome.Outcome, outcome.Bytes, item.Object.Size);
                 if (outcome.Outcome == ObjectOutcome.Failed) ReportFailure(runtime.Task, outcome);
                 await ObjectDoneAsync(item).ConfigureAwait(false);
             }

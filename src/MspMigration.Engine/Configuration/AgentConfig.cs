@@ -54,6 +54,8 @@ public sealed record AgentConfig
     /// <summary>Flush each object written to a local destination before recording it (agent.toml fsync; default true).</summary>
     public bool Fsync { get; init; } = true;
     public string? TransferLog { get; init; }
+    /// <summary>Where to serve Prometheus metrics ([agent] metrics); null (the default) serves none.</summary>
+    public Metrics.MetricsEndpoint? Metrics { get; init; }
     /// <summary>Objects per segment, the unit agents claim (MSP's default 1,000).</summary>
     public int SegmentObjects { get; init; } = 1000;
     /// <summary>Bytes per segment at most, whichever limit comes first ([agent] segment_mb; MSP's default 100 GB).</summary>

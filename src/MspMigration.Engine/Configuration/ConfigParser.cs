@@ -1,5 +1,6 @@
 using Tomlyn;
 using Tomlyn.Model;
+using MspMigration.Engine.Metrics;
 using MspMigration.Engine.Stores.S3;
 
 namespace MspMigration.Engine.Configuration;
@@ -89,6 +90,7 @@ public static class ConfigParser
         if (checkPermissions && ConfigPermissions.Warning(path, profiles.Values) is { } permissions) warnings.Add(permissions);
 
         var transferLog = agent is null ? null : String(agent, "transfer_log", path, "agent");
+        var metrics = agent is null ? null : MetricsSetting(agent, path);
         return new AgentConfig
         {
             SourcePath = Path.GetFullPath(path),
@@ -106,10 +108,30 @@ public static class ConfigParser
             SegmentBytes = Int(agent, "segment_mb", path, (int)(defaults.SegmentBytes / Megabyte), 1, 10_000_000) * Megabyte,
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),
             TransferLog = transferLog is null ? null : Path.GetFullPath(transferLog, baseDir),
+            Metrics = metrics,
             ControlPlane = controlPlane,
             Profiles = profiles,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>[agent] metrics: loopback unless metrics_allow_remote = true says otherwise, in writing.</summary>
+    private static MetricsEndpoint? MetricsSetting(TomlTable agent, string path)
+    {
+        var text = String(agent, "metrics", path, "agent");
+        var allowRemote = Bool(agent, "metrics_allow_remote", path, false);
+        if (text is null)
+        {
+            if (agent.ContainsKey("metrics_allow_remote"))
+                throw Invalid(path, "'metrics_allow_remote' of [agent] applies only with 'metrics'");
+            return null;
+        }
+        var endpoint = MetricsEndpoint.TryParse(text, out var why)
+            ?? throw Invalid(path, $"setting 'metrics' of [agent] is '{text}': {why}");
+        if (!endpoint.IsLoopback && !allowRemote)
+            throw Invalid(path, $"setting 'metrics' of [agent] is '{text}', which is not a loopback address: " +
+                "metrics are served to this machine only unless 'metrics_allow_remote = true' is also set");
+        return endpoint;
     }
 
     private static TomlTable? Table(TomlTable root, string name, string path) =>

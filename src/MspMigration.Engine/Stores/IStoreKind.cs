@@ -5,7 +5,8 @@ namespace MspMigration.Engine.Stores;
 /// <summary>How a store opens: the agent's settings that apply to every kind.</summary>
 /// <param name="Stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
 /// <param name="Durable">Writes are flushed to disk before they are reported done (agent.toml fsync).</param>
-public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true);
+/// <param name="OnRetry">Told of each request a store sends again after a transient failure (the agent's metrics count them).</param>
+public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true, Action<Exception>? OnRetry = null);
 
 /// <summary>
 /// One kind of store, registered once in <see cref="StoreKinds"/>: everything the engine needs to

@@ -18,6 +18,22 @@ public enum StoreErrorKind
     Other,
 }
 
+/// <summary>
+/// What a transient failure was, as far as the store can tell: the agent's metrics count retries
+/// by it. A few stable values, so a dashboard's series stay few.
+/// </summary>
+public enum TransientCause
+{
+    /// <summary>Not told by the store: judged from the exception (time-out, network, or other).</summary>
+    Unknown,
+    /// <summary>The service asked us to slow down (429, SlowDown and its kin).</summary>
+    Throttled,
+    /// <summary>The service failed (5xx other than throttling).</summary>
+    ServerError,
+    Timeout,
+    Network,
+}
+
 /// <summary>A store failure. The message names the store and key, never credentials.</summary>
 public sealed class StoreException : Exception
 {
@@ -25,6 +41,9 @@ public sealed class StoreException : Exception
 
     public StoreErrorKind Kind { get; }
     public bool IsTransient => Kind == StoreErrorKind.Transient;
+
+    /// <summary>For a transient failure, what it was where the store knows (see <see cref="TransientCause"/>).</summary>
+    public TransientCause Cause { get; init; }
 
     /// <summary>
     /// The failure is the whole store's, not one object's: the endpoint cannot be reached, the

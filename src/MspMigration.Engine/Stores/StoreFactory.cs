@@ -10,8 +10,10 @@ public static class StoreFactory
 {
     /// <param name="stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
     /// <param name="durable">Local destinations flush what they write before reporting it written (agent.toml fsync).</param>
-    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true) =>
-        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable));
+    /// <param name="onRetry">Told of each request sent again after a transient failure, by stores that retry requests themselves.</param>
+    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true,
+        Action<Exception>? onRetry = null) =>
+        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable, onRetry));
 
     /// <summary>Checks, at task creation, what can be checked without credentials; returns warnings for the operator.</summary>
     public static IReadOnlyList<string> ValidateSource(StoreLocation location) => location.Kind.ValidateSource(location);

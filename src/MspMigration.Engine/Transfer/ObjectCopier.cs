@@ -28,10 +28,13 @@ public sealed class ObjectCopier
     private readonly TimeSpan _baseDelay;
     private readonly Action<long>? _onBytes;
     private readonly TaskLimiter? _limiter;
+    private readonly Action<Exception>? _onRetry;
 
+    /// <param name="onRetry">Told of each failure after which the whole object is tried again.</param>
     public ObjectCopier(IObjectStore source, IObjectStore destination, int maxAttempts,
-        Action<long>? onBytes = null, TimeSpan? baseDelay = null, TaskLimiter? limiter = null)
+        Action<long>? onBytes = null, TimeSpan? baseDelay = null, TaskLimiter? limiter = null, Action<Exception>? onRetry = null)
     {
+        _onRetry = onRetry;
         _source = source;
         _destination = destination;
         _maxAttempts = Math.Max(1, maxAttempts);
@@ -71,6 +74,7 @@ public sealed class ObjectCopier
                 }
                 // After a failed attempt the destination may have changed: ask again.
                 destination = DestinationState.Unknown;
+                _onRetry?.Invoke(e);
                 await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -58,7 +58,7 @@ public static class S3ErrorMapper
                 if (code is "InvalidDigest" or "BadDigest")
                     return new(StoreErrorKind.IntegrityMismatch, Message(operation, where, $"the service found the body damaged in transit ({detail})"), e);
                 if (TransientCodes.Contains(code) || (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
-                    return new(StoreErrorKind.Transient, Message(operation, where, $"the service is busy or failing ({detail})"), e);
+                    return new(StoreErrorKind.Transient, Message(operation, where, $"the service is busy or failing ({detail})"), e) { Cause = CauseOf(code, status) };
                 if (code is "KeyTooLongError" or "InvalidArgument" or "InvalidURI")
                     return new(StoreErrorKind.InvalidKey, Message(operation, where, $"the service rejected the request ({detail})"), e);
                 if (status == 0 && service.InnerException is { } inner && IsNetwork(inner))
@@ -88,6 +88,16 @@ public static class S3ErrorMapper
         AmazonServiceException or AmazonClientException => IsNetwork(e),
         _ => IsNetwork(e) || e is OperationCanceledException,
     };
+
+    private static readonly HashSet<string> ThrottleCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SlowDown", "Throttling", "ThrottlingException", "RequestThrottled", "TooManyRequests", "RequestLimitExceeded",
+    };
+
+    private static TransientCause CauseOf(string code, HttpStatusCode status) =>
+        ThrottleCodes.Contains(code) || status == HttpStatusCode.TooManyRequests ? TransientCause.Throttled
+        : code is "RequestTimeout" || status == HttpStatusCode.RequestTimeout ? TransientCause.Timeout
+        : TransientCause.ServerError;
 
     private static T? Find<T>(Exception? e) where T : Exception
     {

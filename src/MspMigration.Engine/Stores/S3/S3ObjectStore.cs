@@ -17,14 +17,14 @@ public sealed class S3ObjectStore : IObjectStore
     private readonly string _bucket;
     private readonly string _prefix;
 
-    public S3ObjectStore(S3StoreSettings settings, string bucket, string prefix, TimeSpan? retryBaseDelay = null)
+    public S3ObjectStore(S3StoreSettings settings, string bucket, string prefix, TimeSpan? retryBaseDelay = null, Action<Exception>? onRetry = null)
     {
         _bucket = bucket;
         _prefix = prefix;
         Settings = settings;
         var headers = new S3ResponseHeaders();
         _client = S3ClientFactory.Create(settings, headers);
-        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay, anonymous: settings.AccessKeyId is null);
+        _resilience = new S3Resilience(settings.MaxAttempts, retryBaseDelay, anonymous: settings.AccessKeyId is null, onRetry);
         Endpoint = settings.ResolveEndpoint();
         Capabilities = S3StoreKind.CapabilitiesOf(settings.Vendor);
         Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {Endpoint}";

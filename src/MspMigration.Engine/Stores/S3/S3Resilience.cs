@@ -15,7 +15,8 @@ internal sealed class S3Resilience
     private readonly bool _anonymous;
 
     /// <param name="anonymous">Requests are unsigned (no credentials), which is what a refusal then most likely means.</param>
-    public S3Resilience(int maxAttempts, TimeSpan? baseDelay = null, bool anonymous = false)
+    /// <param name="onRetry">Told of each failure that is retried (the agent's metrics count them by reason).</param>
+    public S3Resilience(int maxAttempts, TimeSpan? baseDelay = null, bool anonymous = false, Action<Exception>? onRetry = null)
     {
         _anonymous = anonymous;
         var builder = new ResiliencePipelineBuilder();
@@ -28,6 +29,11 @@ internal sealed class S3Resilience
                 Delay = baseDelay ?? TimeSpan.FromMilliseconds(200),
                 MaxDelay = TimeSpan.FromSeconds(10),
                 ShouldHandle = new PredicateBuilder().Handle<StoreException>(e => e.IsTransient),
+                OnRetry = args =>
+                {
+                    if (onRetry is not null && args.Outcome.Exception is { } e) onRetry(e);
+                    return default;
+                },
             });
         _pipeline = builder.Build();
     }

@@ -40,7 +40,8 @@ internal sealed class HttpBodyStream : ReadOnlyStream
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new StoreException(StoreErrorKind.Transient,
-                $"GET {_url} stalled: no data for {_idleTimeout.TotalSeconds:0} s after {_read} bytes (URL list line {_line}).");
+                $"GET {_url} stalled: no data for {_idleTimeout.TotalSeconds:0} s after {_read} bytes (URL list line {_line}).")
+            { Cause = TransientCause.Timeout };
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {

@@ -25,7 +25,10 @@ internal static class HttpFailures
             ? $" (a redirect that was not followed: too many, to a non-http(s) URL, or from https to http)"
             : "";
         return new StoreException(KindOf(status),
-            $"{method} {url} answered {(int)status} {response.ReasonPhrase}{detail} (URL list line {line}).");
+            $"{method} {url} answered {(int)status} {response.ReasonPhrase}{detail} (URL list line {line}).")
+        {
+            Cause = (int)status switch { 429 => TransientCause.Throttled, 408 => TransientCause.Timeout, >= 500 => TransientCause.ServerError, _ => TransientCause.Unknown },
+        };
     }
 
     public static StoreException FromException(string method, string url, int line, Exception e) => e switch
@@ -50,5 +53,6 @@ internal static class HttpFailures
     }
 
     public static StoreException Timeout(string method, string url, int line, TimeSpan after) =>
-        new(StoreErrorKind.Transient, $"{method} {url} gave no response within {after.TotalSeconds:0} s (URL list line {line}).");
+        new(StoreErrorKind.Transient, $"{method} {url} gave no response within {after.TotalSeconds:0} s (URL list line {line}).")
+        { Cause = TransientCause.Timeout };
 }
