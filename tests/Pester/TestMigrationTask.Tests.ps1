@@ -206,3 +206,30 @@ secret_access_key = "S3RVER"
         Format-Differences (Get-Content -Raw (Join-Path $ws.Root 'report.json') | ConvertFrom-Json).Differences | Should -Be $expected
     }
 }
+
+Describe 'Test-MigrationTask errors' {
+    BeforeAll {
+        $ws = New-TestWorkspace -AgentName check-errors
+        $env:MSPMIGRATION_CONFIG = $ws.Config
+        New-OutcomeTasks -Workspace $ws
+    }
+    AfterAll {
+        $env:MSPMIGRATION_CONFIG = $null
+        Remove-TestWorkspace $ws
+    }
+
+    It 'a source that cannot be listed ends the check with ConsistencyCheckFailed naming the task' {
+        $err = { Test-MigrationTask gone -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Throw -ErrorId 'ConsistencyCheckFailed*' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be 'gone'
+        $err.Exception.Message | Should -Match "Task 'gone' could not be compared"
+    }
+
+    It 'warns that a task not run yet shows its objects as Missing, and an unknown name does not stop the others' {
+        $out = Test-MigrationTask clean, no-such-task -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue
+        $warned | Should -Match "Task 'clean' is Pending"
+        Format-Differences (Get-Differences $out) | ForEach-Object { ($_ -split ' ')[0] } | Select-Object -Unique | Should -Be 'Missing'
+        (Get-Summary $out).Missing | Should -Be 5
+        @($err.FullyQualifiedErrorId | ForEach-Object { ($_ -split ',')[0] }) | Sort-Object | Should -Be @('TaskNotConsistent', 'TaskNotFound')
+    }
+}

@@ -22,6 +22,19 @@ internal static class ConsistencyRun
         output.Info($"Task '{task.Name}': comparing {source.Description} with {destination.Description} in {ranges.Count} key ranges{(deep ? ", reading both sides" : "")}.");
         var check = new ConsistencyCheck(task, source, destination,
             (after, last, limit, ct) => store.GetJournalAsync(task.Id, after, last, limit, ct), deep, config.Concurrency);
-        return await check.RunAsync(ranges, output, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await check.RunAsync(ranges, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A listing that fails ends the check: what it did not list cannot be compared.
+            throw new MigrationException("ConsistencyCheckFailed", e.Kind switch
+            {
+                StoreErrorKind.NotFound => MigrationErrorKind.ObjectNotFound,
+                StoreErrorKind.AccessDenied => MigrationErrorKind.PermissionDenied,
+                _ => MigrationErrorKind.ConnectionError,
+            }, $"Task '{task.Name}' could not be compared: {Transfer.ObjectCopier.Describe(e)}", task.Name);
+        }
     }
 }

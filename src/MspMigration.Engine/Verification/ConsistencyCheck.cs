@@ -89,19 +89,32 @@ public sealed class ConsistencyCheck
     private Task CompareAsync(List<KeyedTriple> batch, IEngineOutput output, CancellationToken ct) =>
         Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = ct }, async (t, token) =>
         {
-            var finding = await FindAsync(t, token).ConfigureAwait(false);
+            var (finding, source) = await FindAsync(t, token).ConfigureAwait(false);
             _tally.Count(t, finding);
             if (finding.Kind is { } kind)
                 output.Difference(new ConsistencyDifference
                 {
-                    TaskName = _task.Name, Key = t.Key, Kind = kind, SourceSize = t.Source?.Size, DestinationSize = t.Destination?.Size,
+                    TaskName = _task.Name, Key = t.Key, Kind = kind, SourceSize = source?.Size, DestinationSize = t.Destination?.Size,
                     Evidence = finding.Evidence, Reason = finding.Reason,
                 });
         });
 
-    private async Task<Finding> FindAsync(KeyedTriple t, CancellationToken ct)
+    /// <summary>The finding, and the source object as last seen (a URL list's size is known only after a HEAD).</summary>
+    private async Task<(Finding, ObjectInfo?)> FindAsync(KeyedTriple t, CancellationToken ct)
     {
-        var (source, destination) = (t.Source, t.Destination);
+        var source = t.Source;
+        // A store that lists no sizes (a URL list) tells them at a HEAD.
+        if (source is not null && !_source.Capabilities.ListsSizesAndTimes)
+        {
+            try { source = await HeadAsync(_source, t.Key, ct).ConfigureAwait(false) ?? source; }
+            catch (Exception e) when (IsObjectFailure(e, ct)) { return (CannotCheck(e), source); }
+        }
+        return (await FindAsync(t, source, ct).ConfigureAwait(false), source);
+    }
+
+    private async Task<Finding> FindAsync(KeyedTriple t, ObjectInfo? source, CancellationToken ct)
+    {
+        var destination = t.Destination;
         if (source is null || destination is null) return ObjectComparison.Compare(source, destination, t.Journal, _context);
         try
         {
@@ -109,11 +122,9 @@ public sealed class ConsistencyCheck
             {
                 // Sizes that differ in the listings need no read to tell.
                 var listed = ObjectComparison.Compare(source, destination, t.Journal, _context);
-                if (listed.Kind == ConsistencyDifferenceKind.SizeDiffers && _source.Capabilities.ListsSizesAndTimes) return listed;
+                if (listed.Kind == ConsistencyDifferenceKind.SizeDiffers) return listed;
                 return ObjectComparison.Compare(source, destination, t.Journal, _context, await ReadBothAsync(t.Key, ct).ConfigureAwait(false));
             }
-            // A store that lists no sizes (a URL list) tells them at a HEAD.
-            if (!_source.Capabilities.ListsSizesAndTimes) source = await HeadAsync(_source, t.Key, ct).ConfigureAwait(false) ?? source;
             var first = ObjectComparison.Compare(source, destination, t.Journal, _context);
             if (first.Kind is not ConsistencyDifferenceKind.Unverifiable) return first;
             // Stores that keep their hash in a header (CRC-64 on OSS and COS) tell it at a HEAD only.
@@ -124,12 +135,18 @@ public sealed class ConsistencyCheck
             if (headDestination) destination = await HeadAsync(_destination, t.Key, ct).ConfigureAwait(false) ?? destination;
             return ObjectComparison.Compare(source, destination, t.Journal, _context);
         }
-        catch (Exception e) when (e is StoreException or IOException or HttpRequestException && !ct.IsCancellationRequested)
+        catch (Exception e) when (IsObjectFailure(e, ct))
         {
-            return new Finding(ConsistencyDifferenceKind.Unverifiable, _deep ? ConsistencyEvidence.Read : ConsistencyEvidence.None,
-                $"could not be checked: {Transfer.ObjectCopier.Describe(e)}");
+            return CannotCheck(e);
         }
     }
+
+    // One object that cannot be HEADed or read is unverifiable; the rest of the check goes on.
+    private static bool IsObjectFailure(Exception e, CancellationToken ct) =>
+        e is StoreException or IOException or HttpRequestException && !ct.IsCancellationRequested;
+
+    private Finding CannotCheck(Exception e) => new(ConsistencyDifferenceKind.Unverifiable,
+        _deep ? ConsistencyEvidence.Read : ConsistencyEvidence.None, $"could not be checked: {Transfer.ObjectCopier.Describe(e)}");
 
     private async Task<ObjectInfo?> HeadAsync(IObjectStore store, string key, CancellationToken ct)
     {
