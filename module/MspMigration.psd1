@@ -23,6 +23,7 @@
         'Remove-MigrationTask'
         'Test-MigrationEndpoint'
         'Wait-MigrationTask'
+        'Test-MigrationTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -7,6 +7,7 @@ BeforeAll {
     $env:MSPMIGRATION_CONFIG = $ws.Config
     New-OutcomeTasks -Workspace $ws
     $summary = Start-MigrationAgent -ExitWhenIdle -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+    $check = @(Test-MigrationTask mixed -ErrorAction SilentlyContinue)
     $savedRendering = $PSStyle.OutputRendering
     $savedNoColor = $env:NO_COLOR
     $PSStyle.OutputRendering = 'PlainText'
@@ -73,6 +74,8 @@ Describe 'Table widths' {
             'MspMigration.AgentRunSummary'  = @($summary)
             'MspMigration.AgentTaskSummary' = @($summary.Tasks)
             'MspMigration.PlannedObject'    = @(Start-MigrationAgent -TaskName mixed -WhatIf)
+            'MspMigration.ConsistencyDifference' = @($check | Where-Object { $_ -is [MspMigration.ConsistencyDifference] })
+            'MspMigration.ConsistencySummary'    = @($check | Where-Object { $_ -is [MspMigration.ConsistencySummary] })
         }
         # Long names and big numbers must not push columns out either.
         $long = 'photos-of-the-whole-company-from-2019-to-2024-archive'
@@ -92,6 +95,8 @@ Describe 'Table widths' {
             Tasks = [MspMigration.AgentTaskRole[]]@([MspMigration.AgentTaskRole]@{ TaskName = $long; Role = 'Master' }, [MspMigration.AgentTaskRole]@{ TaskName = $long; Role = 'Worker' })
         }
         $samples['MspMigration.PlannedObject'] += [MspMigration.PlannedObject]@{ TaskName = $long; Key = "$long/$long.jpg"; Size = 1099511627775; Action = 'Overwrite'; Reason = "destination is older than the source: $long" }
+        $samples['MspMigration.ConsistencyDifference'] += [MspMigration.ConsistencyDifference]@{ TaskName = $long; Key = "$long/$long.jpg"; Kind = 'ExtraAtDestination'; SourceSize = 1099511627775; DestinationSize = 1099511627775; Reason = "inside the task's prefix and filters: $long" }
+        $samples['MspMigration.ConsistencySummary'] += [MspMigration.ConsistencySummary]@{ TaskName = $long; SourceObjects = 123456789; Consistent = 123456789; Missing = 1234567; SizeDiffers = 1234567; ContentDiffers = 12345678901; ExtraAtDestination = 123456; Unverifiable = 1234567890 }
         $samples['MspMigration.FailedObject'] += [MspMigration.FailedObject]@{ TaskName = $long; Key = "$long/$long/$long.jpg"; Size = 1099511627775; Attempts = 10; Error = "Access denied: $long" }
     }
 
@@ -101,7 +106,7 @@ Describe 'Table widths' {
 
     It '<Type> at <Width> columns' -ForEach @(
         foreach ($width in 80, 120) {
-            foreach ($type in 'MigrationTask', 'MigrationStatus', 'AgentInfo', 'FailedObject', 'AgentRunSummary', 'AgentTaskSummary', 'PlannedObject') {
+            foreach ($type in 'MigrationTask', 'MigrationStatus', 'AgentInfo', 'FailedObject', 'AgentRunSummary', 'AgentTaskSummary', 'PlannedObject', 'ConsistencyDifference', 'ConsistencySummary') {
                 @{ Type = $type; Width = $width }
             }
         }
@@ -116,6 +121,20 @@ Describe 'Table widths' {
         $header = $lines[0] -split '\s+' | Where-Object { $_ }
         $header | Should -Be $labels
         $lines.Count | Should -Be ($objects.Count + 2) -Because 'each object is one row'
+    }
+}
+
+Describe 'Consistency views' {
+    It 'differences and summary, table and list' {
+        $text = $check | Where-Object { $_ -is [MspMigration.ConsistencyDifference] } | Show
+        $text | Should -Match 'Kind\s+Key\s+SrcSize\s+DstSize\s+Reason'
+        $text | Should -Match 'Missing\s+broken/one\s+\d+ B\s+-\s+its copy failed: '
+        $text = $check | Where-Object { $_ -is [MspMigration.ConsistencySummary] } | Show
+        $text | Should -Match 'Task\s+Objects\s+Consistent\s+Missing\s+SizeDiff\s+ContentDiff\s+Extra\s+Unverified'
+        $text | Should -Match 'mixed\s+7\s+5\s+2\s+0\s+0\s+0\s+0'
+        $list = $check | Where-Object { $_ -is [MspMigration.ConsistencySummary] } | Show -List
+        $list | Should -Match 'VerifiedBy\s+: hash 0, journal 0, size and time 5, reading 0'
+        $list | Should -Match 'IsConsistent\s+: False'
     }
 }
 

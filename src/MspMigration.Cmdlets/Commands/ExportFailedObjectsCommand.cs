@@ -42,11 +42,7 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
     protected override void BeginProcessing()
     {
         if (Path is null) return;
-        // Checked before any work, so that a mistyped folder costs nothing and writes nothing.
-        var folder = System.IO.Path.GetDirectoryName(ResolvePath(Path));
-        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-            ThrowTerminatingError(ErrorRecords.Create("ExportPathNotFound", ErrorCategory.ObjectNotFound,
-                $"Cannot write '{ResolvePath(Path)}': the folder '{folder}' does not exist. Create it first, or choose another -Path.", Path));
+        if (ExportFile.MissingFolder(ResolvePath(Path), Path) is { } missing) ThrowTerminatingError(missing);
         _collected = [];
     }
 
@@ -73,14 +69,10 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
         {
             if (_collected is null || Path is null) return;
             var path = ResolvePath(Path);
-            var json = Format is not null
-                ? Format.Equals("Json", StringComparison.OrdinalIgnoreCase)
-                : System.IO.Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase);
-            if (File.Exists(path) && !Force)
-                ThrowTerminatingError(ErrorRecords.Create("FileExists", ErrorCategory.ResourceExists,
-                    $"The file '{path}' already exists; use -Force to overwrite it.", path));
+            var json = ExportFile.IsJson(path, Format);
+            if (ExportFile.Exists(path, Force) is { } exists) ThrowTerminatingError(exists);
             if (!ShouldProcess(path, $"Write {_collected.Count} failed objects as {(json ? "JSON" : "CSV")}")) return;
-            File.WriteAllText(path, json ? FailedObjectFiles.Json(_collected) : FailedObjectFiles.Csv(_collected), new UTF8Encoding(false));
+            ExportFile.Write(path, json ? FailedObjectFiles.Json(_collected) : FailedObjectFiles.Csv(_collected));
         }
         finally
         {
@@ -99,13 +91,9 @@ internal static class FailedObjectFiles
     {
         var sb = new StringBuilder("TaskName,Key,Size,Attempts,Error,LastAttemptAt\n");
         foreach (var i in items)
-            sb.Append(Field(i.TaskName)).Append(',').Append(Field(i.Key)).Append(',').Append(i.Size).Append(',')
-              .Append(i.Attempts).Append(',').Append(Field(i.Error)).Append(',')
+            sb.Append(ExportFile.Field(i.TaskName)).Append(',').Append(ExportFile.Field(i.Key)).Append(',').Append(i.Size).Append(',')
+              .Append(i.Attempts).Append(',').Append(ExportFile.Field(i.Error)).Append(',')
               .Append(i.LastAttemptAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         return sb.ToString();
     }
-
-    // RFC 4180 quoting, as Export-Csv writes it. Keys are kept exactly (no formula defusing),
-    // because the export is the list a retry works from.
-    private static string Field(string? value) => "\"" + (value ?? "").Replace("\"", "\"\"") + "\"";
 }

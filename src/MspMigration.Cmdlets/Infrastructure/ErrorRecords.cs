@@ -37,6 +37,24 @@ internal static class ErrorRecords
                   "TaskFailed", ErrorCategory.OperationStopped, name);
     }
 
+    /// <summary>
+    /// A task whose destination is not shown consistent with its source: an error, so that
+    /// scripts and `pwsh -c` see it ($? false, exit code 1).
+    /// </summary>
+    public static ErrorRecord TaskNotConsistent(ConsistencySummary summary)
+    {
+        var name = summary.TaskName;
+        var parts = new[]
+        {
+            (summary.Missing, "missing"), (summary.SizeDiffers, "of another size"), (summary.ContentDiffers, "with other content"),
+            (summary.ExtraAtDestination, "extra at the destination"), (summary.Unverifiable, "unverifiable"),
+        }.Where(p => p.Item1 > 0).Select(p => $"{p.Item1:N0} {p.Item2}");
+        return new ErrorRecord(new MigrationException("TaskNotConsistent", MigrationErrorKind.InvalidData,
+                $"Task '{name}' is not consistent: {string.Join(", ", parts)} (of {summary.SourceObjects:N0} objects at the source). " +
+                $"Test-MigrationTask -Name '{name}' -Path report.csv writes them down{(summary.Deep || summary.Unverifiable == 0 ? "" : "; -Deep reads both sides of the unverifiable ones")}.", name),
+            "TaskNotConsistent", ErrorCategory.InvalidResult, name);
+    }
+
     /// <summary>A task still unfinished when Wait-MigrationTask's -Timeout ran out.</summary>
     public static ErrorRecord WaitTimedOut(MigrationStatus status, int timeoutSeconds)
     {

@@ -43,6 +43,12 @@ public sealed record ObjectOutcomeRecord(long TaskId, long SegmentId, string Key
     ObjectInfo? Copied = null);
 
 /// <summary>
+/// One object of the journal as a consistency check reads it: the source version last copied
+/// (size, time, ETag), how it ended and the CRC-64 of the bytes written.
+/// </summary>
+public sealed record JournalEntry(string Key, long Size, DateTimeOffset LastModified, string? ETag, ObjectOutcome Outcome, ulong? Crc64, string? Error);
+
+/// <summary>
 /// The control plane: tasks, segments, the per-object journal, agents and leases.
 /// Implementations must be safe for several agent processes at once and must never store secrets.
 /// </summary>
@@ -106,4 +112,9 @@ public interface IControlPlane : IDisposable
     Task<int> StartIncrementalPassAsync(long taskId, CancellationToken cancellationToken);
     Task DeleteTaskAsync(long taskId, CancellationToken cancellationToken);
     IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(long taskId, CancellationToken cancellationToken);
+
+    /// <summary>The last keys of the task's segments, distinct and in key order: where its key ranges end.</summary>
+    Task<IReadOnlyList<string>> GetSegmentBoundariesAsync(long taskId, CancellationToken cancellationToken);
+    /// <summary>Up to <paramref name="limit"/> journal rows with keys after <paramref name="after"/> and up to <paramref name="last"/> (null: open), in key order.</summary>
+    Task<IReadOnlyList<JournalEntry>> GetJournalAsync(long taskId, string? after, string? last, int limit, CancellationToken cancellationToken);
 }

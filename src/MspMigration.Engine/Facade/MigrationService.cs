@@ -198,6 +198,13 @@ public sealed class MigrationService : IDisposable
         await Store.DeleteTaskAsync(task.Id, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Compares the task's source and destination, key range by key range; each difference goes to
+    /// <paramref name="output"/> as it is found, and the summary is returned.
+    /// </summary>
+    public Task<ConsistencySummary> TestTaskAsync(string name, bool deep, IEngineOutput output, CancellationToken cancellationToken) =>
+        ConsistencyRun.RunAsync(this, Store, name, deep, output, cancellationToken);
+
     /// <summary>What a run of the task would copy, overwrite and skip, from listings only; writes nothing.</summary>
     public IAsyncEnumerable<PlannedObject> PlanAsync(string name, CancellationToken cancellationToken) =>
         DryRun.PlanAsync(this, name, cancellationToken);

@@ -32,6 +32,9 @@ public interface IEngineOutput
     /// open) and leaves it to agents that can; reported once per task and run.
     /// </summary>
     void TaskNotWorkable(MigrationTask task, string reason) { }
+
+    /// <summary>A consistency check found a difference between a task's source and destination.</summary>
+    void Difference(ConsistencyDifference difference) { }
 }
 
 /// <summary>A snapshot of what one agent has done in this run, for progress display.</summary>
