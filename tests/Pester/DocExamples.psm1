@@ -6,7 +6,8 @@
 # given=      the state the example starts from, for each task named by tasks= (default photos):
 #             created (the default), none (no task yet), done (migrated cleanly), failures
 #             (migrated, two objects failed), fixed (as failures, then their cause repaired),
-#             running (an agent works on it in the background), paused
+#             running (an agent works on it in the background), paused, tampered (done, then
+#             one object deleted and one truncated at the destination)
 # agent=background  an agent serves the control plane while the example runs
 # input=      lines typed at prompts, | between lines
 # stop-after= the example runs until stopped: SIGTERM after that many seconds, as systemd would
@@ -48,7 +49,7 @@ function ConvertFrom-ExampleDirective([string] $Text) {
     foreach ($m in [regex]::Matches($Text, '(?<key>[a-z-]+)=(?:"(?<value>[^"]*)"|(?<value>\S+))')) {
         $key = $m.Groups['key'].Value; $value = $m.Groups['value'].Value
         switch ($key) {
-            'given' { if ($value -notin 'none', 'created', 'done', 'failures', 'fixed', 'running', 'paused') { throw "unknown given=$value" }; $d.given = $value }
+            'given' { if ($value -notin 'none', 'created', 'done', 'failures', 'fixed', 'running', 'paused', 'tampered') { throw "unknown given=$value" }; $d.given = $value }
             'agent' { if ($value -ne 'background') { throw "unknown agent=$value" }; $d.agent = $true }
             'tasks' { $d.tasks = $value -split ',' }
             'input' { $d.input = ($value -split '\|') -join "`n" }

@@ -50,11 +50,16 @@ BeforeAll {
         $broken = "$($Workspace.Root)/data/$($Tasks[0])"
         if ($Given -in 'failures', 'fixed') { Add-BrokenObjects -Path $broken -Keys 'broken/one', 'broken/two' }
         if ($Given -eq 'paused') { $Tasks | Suspend-MigrationTask -ConfigPath $cfg }
-        if ($Given -in 'done', 'failures', 'fixed') {
+        if ($Given -in 'done', 'failures', 'fixed', 'tampered') {
             Start-MigrationAgent -ConfigPath $cfg -TaskName $Tasks -ExitWhenIdle -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
             $expected = @($Tasks | ForEach-Object { 'Completed' })
-            if ($Given -ne 'done') { $expected[0] = 'CompletedWithFailures' }
+            if ($Given -in 'failures', 'fixed') { $expected[0] = 'CompletedWithFailures' }
             @((Get-MigrationStatus -ConfigPath $cfg -Name $Tasks).State) | Should -Be $expected
+        }
+        if ($Given -eq 'tampered') {
+            $copies = @(Get-ChildItem "$($Workspace.Root)/backup/$($Tasks[0])" -Recurse -File | Where-Object Length -gt 0)
+            Remove-Item $copies[0].FullName
+            [IO.File]::WriteAllBytes($copies[1].FullName, [byte[]](1, 2, 3))
         }
         if ($Given -eq 'fixed') {
             foreach ($k in 'broken/one', 'broken/two') { Remove-Item "$broken/$k"; Set-Content "$broken/$k" "repaired $k" }
