@@ -61,7 +61,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
         // Again here, not only at creation: a symbolic link may have changed since.
         StoreOverlap.Check(sourceAt, task.SourceProfile, sourceProfile, destinationAt, task.DestinationProfile, destinationProfile);
         var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout);
-        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync);
+        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync,
+            task.Settings.StorageClass);
         var limiter = new TaskLimiter();
         var copier = new ObjectCopier(source, destination, config.MaxAttempts, onBytes, limiter: limiter);
         return new TaskRuntime(task, source, destination, limiter, copier, config.GiveUpAfter);

@@ -10,8 +10,10 @@ public static class StoreFactory
 {
     /// <param name="stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
     /// <param name="durable">Local destinations flush what they write before reporting it written (agent.toml fsync).</param>
-    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true) =>
-        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable));
+    /// <param name="storageClass">The task's destination storage class, checked by <see cref="IStoreKind.CheckStorageClass"/>.</param>
+    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true,
+        string? storageClass = null) =>
+        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable, storageClass));
 
     /// <summary>Checks, at task creation, what can be checked without credentials; returns warnings for the operator.</summary>
     public static IReadOnlyList<string> ValidateSource(StoreLocation location) => location.Kind.ValidateSource(location);
