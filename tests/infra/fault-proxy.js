@@ -33,10 +33,8 @@
 //   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
 //                         blackholeRate, truncateRate, stallRate, cutBytes, match, faultLimit, seed.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
-//
-// Vendors (vendor-answers.js): --vendor-hosts 1 [--secret KEY] [--domain host=bucket:oss|cos,...]
-// [--crc64 1] [--corrupt-crc64 REGEX] makes it answer as Alibaba Cloud OSS and Tencent Cloud COS
-// do under their host names; GET /__proxy/requests lists what each request carried.
+// --vendor-hosts 1 [--secret K] [--domain host=bucket:oss|cos,...] [--crc64 1] [--corrupt-crc64 RE]:
+// answer as OSS and COS under their host names; GET /__proxy/requests (see vendor-answers.js).
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
