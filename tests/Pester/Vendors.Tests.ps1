@@ -262,7 +262,7 @@ foreach ($bad in @(@('cos://cos-dst-1250000000/x/', 'GLACIER'), @("$HOME/local-d
 @(Get-MigrationTask).Count
 '@
         $script:Lines = @(Get-JsonLines $Run.Output)
-        $script:Requests = @(Get-VendorRequests | Where-Object { $_.host -like 'cos-dst-*' -and ($_.method -eq 'PUT' -and $_.path -notmatch 'partNumber=' -or $_.method -eq 'POST' -and $_.path -match '\?uploads') })
+        $script:Requests = @(Get-VendorRequests | Where-Object { $_.host -like 'cos-dst-*' -and (($_.method -eq 'PUT' -and $_.path -notmatch 'partNumber=') -or ($_.method -eq 'POST' -and $_.path -match '\?uploads')) })
     }
 
     It 'stores the class in the vendor''s spelling and writes every object with it, over the profile''s' {
