@@ -27,4 +27,6 @@ public sealed record MigrationTaskSettings
     public long? MaxSize { get; init; }
     /// <summary>Daily window in the agents' local time, such as "21:00-06:00"; null for always.</summary>
     public string? TimeWindow { get; init; }
+    /// <summary>Storage class of every object written to the destination, as the destination service names it; null: the profile's, else the source object's.</summary>
+    public string? StorageClass { get; init; }
 }

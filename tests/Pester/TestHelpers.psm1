@@ -17,7 +17,7 @@ function Get-ModuleManifestPath {
 function Get-MissingPrerequisite {
     # Why tests needing $Need cannot run here, or '' when they can. Use it at discovery as
     # -Tag "skip: $why" -Skip:([bool]$why): Invoke-Tests.ps1 prints the tag's reason for every skip.
-    param([Parameter(Mandatory)][ValidateSet('s3rver', 'rclone', 'postgres', 'root', 'linux', 'unix', 'hosts', 'strace', 'promtool')][string[]] $Need)
+    param([Parameter(Mandatory)][ValidateSet('s3rver', 'rclone', 'postgres', 'root', 'linux', 'unix', 'hosts', 'vendorhosts', 'strace', 'promtool')][string[]] $Need)
     $missing = foreach ($n in $Need) {
         switch ($n) {
             's3rver' { if (-not (Get-Command node -ErrorAction SilentlyContinue) -or -not (Test-Path "$script:RepoRoot/tests/infra/node_modules/s3rver/bin/s3rver.js")) { 'no s3rver (needs node; npm ci in tests/infra)' } }
@@ -27,6 +27,7 @@ function Get-MissingPrerequisite {
             'linux' { if (-not $IsLinux) { 'not Linux' } }
             'unix' { if ($IsWindows) { 'no POSIX signals on Windows' } }
             'hosts' { if (-not (Test-VHostResolution)) { 'no hosts entries for virtual-hosted buckets (tests/infra/hosts.sh as root)' } }
+            'vendorhosts' { if (-not (Test-VHostResolution -Name 'cos-dst-1250000000.cos.ap-guangzhou.myqcloud.com', 'oss-cdn.mspmigration.test')) { 'no hosts entries for the vendors'' host names (tests/infra/hosts.sh as root)' } }
             'strace' { if (-not (Get-Command strace -ErrorAction SilentlyContinue)) { 'no strace (apt-get install strace)' } }
             'promtool' { if (-not (Get-Command promtool -ErrorAction SilentlyContinue)) { 'no promtool (apt-get install prometheus)' } }
         }
@@ -321,7 +322,8 @@ function Get-FreeTcpPort {
 
 function Test-VHostResolution {
     # Virtual-hosted tests need the bucket host names of tests/infra/hosts.sh to resolve.
-    try { [Net.Dns]::GetHostAddresses("src-bucket.s3.$script:VHostDomain").Count -gt 0 } catch { $false }
+    param([string[]] $Name = @("src-bucket.s3.$script:VHostDomain"))
+    try { @($Name | Where-Object { [Net.Dns]::GetHostAddresses($_).Count -gt 0 }).Count -eq $Name.Count } catch { $false }
 }
 
 function Start-S3rver {
@@ -373,7 +375,7 @@ function Start-FaultProxy {
     param([Parameter(Mandatory)] $Target, [int] $Seed = 1,
         [double] $ErrorRate = 0, [double] $ResetRate = 0, [double] $DelayRate = 0, [int] $DelayMs = 2000,
         [double] $BlackholeRate = 0, [double] $TruncateRate = 0, [double] $StallRate = 0,
-        [Nullable[long]] $CutBytes, [string] $Match, [Nullable[int]] $FaultLimit)
+        [Nullable[long]] $CutBytes, [string] $Match, [Nullable[int]] $FaultLimit, [string[]] $ExtraArguments = @())
     $js = "$script:RepoRoot/tests/infra/fault-proxy.js"
     $url = if ($Target -is [string]) { $Target } else { $Target.Endpoint }
     $inv = [Globalization.CultureInfo]::InvariantCulture
@@ -385,6 +387,7 @@ function Start-FaultProxy {
     if ($null -ne $CutBytes) { $argv += @('--cut-bytes', "$CutBytes") }
     if ($Match) { $argv += @('--match', $Match) }
     if ($null -ne $FaultLimit) { $argv += @('--fault-limit', "$FaultLimit") }
+    $argv += $ExtraArguments
     $psi = [Diagnostics.ProcessStartInfo]::new('node')
     foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true

@@ -33,12 +33,16 @@
 //   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
 //                         blackholeRate, truncateRate, stallRate, cutBytes, match, faultLimit, seed.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
+// --vendor-hosts 1 [--secret K] [--domain host=bucket:oss|cos,...] [--crc64 1] [--corrupt-crc64 RE]:
+// answer as OSS and COS under their host names; GET /__proxy/requests (see vendor-answers.js).
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
+const vendorAnswers = require('./vendor-answers');
 
 const FAULTS = ['blackhole', 'error', 'reset', 'truncate', 'stall', 'delay'];
+const VENDOR_OPTIONS = ['vendorHosts', 'secret', 'domain', 'crc64', 'corruptCrc64'];
 
 function parseArgs(argv) {
   const o = { listen: '127.0.0.1', port: 0, seed: 1, delayMs: 2000, cutBytes: null, match: null, faultLimit: null };
@@ -50,7 +54,7 @@ function parseArgs(argv) {
     const name = camel(a.slice(2));
     const value = argv[++i];
     if (value === undefined) die(`${a} needs a value`);
-    if (!(name in o) && !['target', 'portFile', 'statsFile'].includes(name)) die(`unknown option ${a}`);
+    if (!(name in o) && !['target', 'portFile', 'statsFile', ...VENDOR_OPTIONS].includes(name)) die(`unknown option ${a}`);
     o[name] = value;
   }
   if (!o.target) die('--target http://host:port is required');
@@ -79,6 +83,7 @@ function die(msg) { process.stderr.write(`fault-proxy: ${msg}\n`); process.exit(
 const opts = parseArgs(process.argv.slice(2));
 const target = new URL(opts.target);
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+const vendor = vendorAnswers.create(opts, target);
 
 // ---- counters ----
 let stats;
@@ -149,7 +154,8 @@ function cutPoint(length, u) {
 function control(req, res) {
   const send = (code, body) => { res.writeHead(code, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
   if (req.method === 'GET' && req.url === '/__proxy/stats') return send(200, stats);
-  if (req.method === 'POST' && req.url === '/__proxy/reset') { resetStats(); seen.clear(); return send(200, { reset: true }); }
+  if (vendor.control(req, res)) return;
+  if (req.method === 'POST' && req.url === '/__proxy/reset') { resetStats(); seen.clear(); vendor.reset(); return send(200, { reset: true }); }
   if (req.method === 'POST' && req.url === '/__proxy/config') {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -195,6 +201,10 @@ function escapeXml(s) { return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)
 
 function handle(req, res, expectContinue) {
   if (req.url.startsWith('/__proxy/')) return control(req, res);
+  if (vendor.enabled) {
+    const refused = vendor.admit(req);
+    if (refused) { req.resume(); return vendor.refuse(res, refused); }
+  }
   const d = describe(req);
   const [u, where, cut] = draws(d.identity);
   const fault = chooseFault(d, u);
@@ -236,7 +246,8 @@ function handle(req, res, expectContinue) {
   up.on('response', (ur) => {
     if (ur.statusCode >= 200 && ur.statusCode < 300) ks.ok++;
     const respond = () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
-    if (fault === 'delay') setTimeout(respond, opts.delayMs); else respond();
+    const answer = () => vendor.answer(req, d, ur, respond);
+    if (fault === 'delay') setTimeout(answer, opts.delayMs); else answer();
   });
 }
 

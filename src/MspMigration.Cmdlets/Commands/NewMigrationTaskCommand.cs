@@ -84,6 +84,10 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? TimeWindow { get; set; }
 
+    /// <summary>Storage class of the objects written to the destination, as its service names it (COS: STANDARD_IA, ARCHIVE, ...).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? StorageClass { get; set; }
+
     protected override bool CreatesControlPlane => true;
 
     protected override void ProcessRecord()
@@ -112,6 +116,7 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                     MinSize = MinSize,
                     MaxSize = MaxSize,
                     TimeWindow = TimeWindow,
+                    StorageClass = StorageClass,
                 },
             };
             var service = Service();

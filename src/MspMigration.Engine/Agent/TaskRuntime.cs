@@ -63,7 +63,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
         StoreOverlap.Check(sourceAt, task.SourceProfile, sourceProfile, destinationAt, task.DestinationProfile, destinationProfile);
         Action<Exception>? requestRetried = metrics is null ? null : e => metrics.Retried("request", e);
         var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout, onRetry: requestRetried);
-        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync, requestRetried);
+        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync, requestRetried,
+            task.Settings.StorageClass);
         var limiter = new TaskLimiter(metrics is null ? null : metrics.Throttled);
         var copier = new ObjectCopier(source, destination, config.MaxAttempts, metrics is null ? onBytes : n => { onBytes(n); metrics.BytesRead(n); },
             limiter: limiter, onRetry: metrics is null ? null : e => metrics.Retried("object", e));

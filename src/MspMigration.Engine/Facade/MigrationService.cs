@@ -79,6 +79,9 @@ public sealed class MigrationService : IDisposable
             if (profile is not null && Config.FindProfile(profile) is null)
                 output.Warning(UnknownProfileWarning(profile));
         var settings = request.Settings.Checked();
+        // Checked against the destination's service, and stored in that service's spelling.
+        if (settings.StorageClass is { } storageClass)
+            settings = settings with { StorageClass = destination.Kind.CheckStorageClass(destination, storageClass) };
         // A store that lists no sizes or times (a URL list) knows them only at the fetch: such filters would silently misfire.
         if (!source.Capabilities.ListsSizesAndTimes && settings.FiltersBySizeOrTime())
             throw new MigrationException("FilterNotSupported", MigrationErrorKind.InvalidArgument,

@@ -32,6 +32,8 @@ public static class TaskSettingsRules
             Include = s.Include ?? [],
             Exclude = s.Exclude ?? [],
             TimeWindow = string.IsNullOrWhiteSpace(s.TimeWindow) ? null : TimeWindow.Parse(s.TimeWindow).ToString(),
+            // Which names are valid depends on the destination's service: MigrationService asks its store kind.
+            StorageClass = string.IsNullOrWhiteSpace(s.StorageClass) ? null : s.StorageClass.Trim(),
         };
     }
 

@@ -6,7 +6,8 @@ namespace MspMigration.Engine.Stores;
 /// <param name="Stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
 /// <param name="Durable">Writes are flushed to disk before they are reported done (agent.toml fsync).</param>
 /// <param name="OnRetry">Told of each request a store sends again after a transient failure (the agent's metrics count them).</param>
-public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true, Action<Exception>? OnRetry = null);
+/// <param name="StorageClass">The task's destination storage class, as <see cref="IStoreKind.CheckStorageClass"/> returned it.</param>
+public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true, Action<Exception>? OnRetry = null, string? StorageClass = null);
 
 /// <summary>
 /// One kind of store, registered once in <see cref="StoreKinds"/>: everything the engine needs to
@@ -48,6 +49,16 @@ public interface IStoreKind
 
     /// <summary>Where a store at this location keeps its objects, with the profile that locates a network service.</summary>
     StorePlace Place(StoreLocation location, string? profileName, CredentialProfile? profile);
+
+    /// <summary>
+    /// The storage class objects written here are given (a task's -StorageClass), in the spelling the
+    /// service takes; throws StorageClassInvalid for a name the service does not know. A kind without
+    /// storage classes refuses every name.
+    /// </summary>
+    string CheckStorageClass(StoreLocation location, string storageClass) =>
+        throw new MigrationException("StorageClassNotSupported", MigrationErrorKind.InvalidArgument,
+            $"Storage class '{storageClass}' cannot apply to {location}: it keeps no storage classes. -StorageClass is for object-storage destinations.",
+            storageClass);
 
     /// <summary>Opens the store with the credential profile the agent resolved (null: the environment's, or none).</summary>
     IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options);

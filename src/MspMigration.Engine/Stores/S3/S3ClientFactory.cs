@@ -14,7 +14,7 @@ internal static class S3ClientFactory
             ServiceURL = endpoint,
             AuthenticationRegion = S3Vendor.SigningRegion(settings.Region),
             // OSS answers path-style requests with SecondLevelDomainForbidden.
-            ForcePathStyle = settings.ForcePathStyle && !settings.Vendor.VirtualHostedOnly,
+            ForcePathStyle = settings.ForcePathStyle && !settings.Vendor.VirtualHostedOnly && settings.CustomDomain is null,
             // Recent SDKs add CRC32 trailers and aws-chunked bodies that OSS, COS and s3rver
             // reject or store verbatim; send checksums only where an operation requires them.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
@@ -31,7 +31,8 @@ internal static class S3ClientFactory
             : settings.SessionToken is null
                 ? new BasicAWSCredentials(settings.AccessKeyId, settings.SecretAccessKey)
                 : new SessionAWSCredentials(settings.AccessKeyId, settings.SecretAccessKey, settings.SessionToken);
-        var client = new AmazonS3Client(credentials, config);
+        // A custom domain serves one bucket at its root: see S3CustomDomainClient.
+        var client = settings.CustomDomain is null ? new AmazonS3Client(credentials, config) : new S3CustomDomainClient(credentials, config);
         headers.Attach(client);
         return client;
     }

@@ -28,9 +28,12 @@ internal static class S3MetadataMapper
         return result;
     }
 
-    /// <summary>Fills the request's headers; the storage class is the override when given, else the source's, mapped to the vendor's name.</summary>
+    /// <summary>
+    /// Fills the request's headers. The storage class is the task's (<paramref name="taskStorageClass"/>, already
+    /// the vendor's own name) when it has one, else the profile's override, else the source's, mapped to the vendor's name.
+    /// </summary>
     public static void Apply(ObjectMetadata? metadata, HeadersCollection headers, MetadataCollection userMetadata, S3Vendor vendor,
-        string? storageClassOverride, Action<string> setStorageClass)
+        string? storageClassOverride, Action<string> setStorageClass, string? taskStorageClass = null)
     {
         if (metadata is not null)
         {
@@ -41,6 +44,11 @@ internal static class S3MetadataMapper
             if (metadata.Expires is { } ex) headers["Expires"] = ex;
             foreach (var (name, value) in metadata.UserMetadata)
                 userMetadata.Add(name, value);
+        }
+        if (taskStorageClass is not null)
+        {
+            setStorageClass(taskStorageClass);
+            return;
         }
         var neutral = S3StorageClasses.Normalize(storageClassOverride) ?? metadata?.StorageClass;
         // Standard is every bucket's default: leaving it out keeps a bucket-level default in force.

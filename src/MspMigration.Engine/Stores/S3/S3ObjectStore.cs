@@ -17,7 +17,9 @@ public sealed class S3ObjectStore : IObjectStore
     private readonly string _bucket;
     private readonly string _prefix;
 
-    public S3ObjectStore(S3StoreSettings settings, string bucket, string prefix, TimeSpan? retryBaseDelay = null, Action<Exception>? onRetry = null)
+    /// <param name="storageClass">The task's destination storage class, as the vendor spells it (see S3StoreKind.CheckStorageClass).</param>
+    public S3ObjectStore(S3StoreSettings settings, string bucket, string prefix, TimeSpan? retryBaseDelay = null, Action<Exception>? onRetry = null,
+        string? storageClass = null)
     {
         _bucket = bucket;
         _prefix = prefix;
@@ -30,7 +32,7 @@ public sealed class S3ObjectStore : IObjectStore
         Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {Endpoint}";
         _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
         _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description, settings.MaxAttempts);
-        _writer = new S3Writer(_client, _resilience, headers, settings, bucket, prefix, Description);
+        _writer = new S3Writer(_client, _resilience, headers, settings, bucket, prefix, Description, storageClass);
     }
 
     public S3StoreSettings Settings { get; }

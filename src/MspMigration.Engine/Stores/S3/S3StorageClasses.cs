@@ -21,6 +21,20 @@ public static class S3StorageClasses
         _ => null,
     };
 
+    /// <summary>
+    /// The x-amz-storage-class value for a name a user gave: one of the vendor's own names (any case,
+    /// '-' for '_'), or a neutral name mapped to the vendor's; null when it is neither.
+    /// </summary>
+    public static string? ForVendor(S3Vendor vendor, string name)
+    {
+        var wanted = name.Trim().Replace('-', '_');
+        foreach (var accepted in vendor.AcceptedStorageClasses)
+            if (accepted.Equals(wanted, StringComparison.OrdinalIgnoreCase)) return accepted;
+        foreach (var neutral in Neutral)
+            if (neutral.Equals(wanted, StringComparison.OrdinalIgnoreCase)) return ToVendor(vendor, neutral);
+        return null;
+    }
+
     /// <summary>The x-amz-storage-class value a vendor's S3 API accepts for a neutral class.</summary>
     public static string? ToVendor(S3Vendor vendor, string? neutral) =>
         neutral is not null && vendor.StorageClasses.TryGetValue(neutral, out var name) ? name : null;

@@ -47,7 +47,18 @@ public sealed class S3StoreKind : IStoreKind
     public IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options)
     {
         var vendor = ValidateBucket(location);
-        return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: options.Stall), location.Bucket, location.Prefix, onRetry: options.OnRetry);
+        return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: options.Stall), location.Bucket, location.Prefix,
+            onRetry: options.OnRetry, storageClass: options.StorageClass);
+    }
+
+    /// <summary>The vendor's own class names, or the neutral ones (Standard, IA, ...) mapped to them.</summary>
+    public string CheckStorageClass(StoreLocation location, string storageClass)
+    {
+        var vendor = Vendor(location.Scheme);
+        return S3StorageClasses.ForVendor(vendor, storageClass)
+            ?? throw new MigrationException("StorageClassInvalid", MigrationErrorKind.InvalidArgument,
+                $"'{storageClass}' is not a storage class of {vendor.DisplayName}. Valid: {string.Join(", ", vendor.AcceptedStorageClasses)}; " +
+                $"or {string.Join(", ", S3StorageClasses.Neutral)}.", storageClass);
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ public sealed class S3StoreSettings
     /// <summary>The vendor's global acceleration endpoint instead of the region's (profile setting accelerate).</summary>
     public bool Accelerate { get; init; }
     public bool ForcePathStyle { get; init; }
+    /// <summary>A domain bound to the one bucket (custom_domain), as an http(s) address: requests go to domain/key.</summary>
+    public string? CustomDomain { get; init; }
     public string? AccessKeyId { get; init; }
     public string? SecretAccessKey { get; init; }
     public string? SessionToken { get; init; }
@@ -37,7 +39,7 @@ public sealed class S3StoreSettings
     /// <summary>Every setting name a profile may hold, for the error on a misspelt one.</summary>
     public static readonly string[] KnownSettings =
     [
-        "type", "region", "endpoint", "internal", "accelerate", "force_path_style",
+        "type", "region", "endpoint", "custom_domain", "internal", "accelerate", "force_path_style",
         "access_key_id", "secret_access_key", "access_key_secret", "secret_id", "secret_key", "session_token",
         "multipart_threshold_mb", "part_size_mb", "part_concurrency", "max_attempts", "timeout_seconds", "stall_seconds", "storage_class",
     ];
@@ -95,6 +97,18 @@ public sealed class S3StoreSettings
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 throw Invalid(profileName, "endpoint", $"must be an http(s) address, not '{endpoint}'");
         }
+        var customDomain = Get("custom_domain");
+        if (customDomain is not null)
+        {
+            if (!customDomain.Contains("://", StringComparison.Ordinal)) customDomain = "https://" + customDomain;
+            if (!Uri.TryCreate(customDomain, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")
+                || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+                throw Invalid(profileName, "custom_domain", $"must be a domain name, optionally with http(s):// and a port, not '{customDomain}'");
+            customDomain = $"{uri.Scheme}://{uri.Authority}";
+            foreach (var other in new[] { "endpoint", "internal", "accelerate", "force_path_style" })
+                if (Get(other) is not null)
+                    throw Invalid(profileName, "custom_domain", $"and '{other}' exclude each other: requests go to the domain, which serves one bucket at its root");
+        }
         var region = Get("region") ?? Env([prefix + "REGION", .. vendor.RegionVariables]);
         var forcePathStyle = Bool(profileName, "force_path_style", Get("force_path_style") ?? Env(prefix + "FORCE_PATH_STYLE"), false);
         if (forcePathStyle && vendor.VirtualHostedOnly)
@@ -105,6 +119,7 @@ public sealed class S3StoreSettings
             Vendor = vendor,
             Region = region,
             Endpoint = endpoint,
+            CustomDomain = customDomain,
             InternalNetwork = Bool(profileName, "internal", Get("internal"), false),
             Accelerate = Bool(profileName, "accelerate", Get("accelerate"), false),
             ForcePathStyle = forcePathStyle,
@@ -124,6 +139,9 @@ public sealed class S3StoreSettings
             throw Invalid(profileName, "accelerate", $"applies only to services with an acceleration endpoint (OSS and COS), not to {vendor.Scheme}:// stores");
         if (settings.Accelerate && settings.InternalNetwork)
             throw Invalid(profileName, "accelerate", "and 'internal' exclude each other: the acceleration endpoint is public");
+        // The vendor checks the signature against the bucket's region, which a domain does not name.
+        if (customDomain is not null && vendor.EndpointTemplate is not null && string.IsNullOrEmpty(region))
+            throw Invalid(profileName, "region", $"is required with 'custom_domain': requests to {vendor.DisplayName} are signed for the bucket's region");
         if (settings.ResolveEndpoint() is null)
             throw Invalid(profileName, "endpoint", vendor.EndpointTemplate is null
                 ? $"is required for {vendor.Scheme}:// stores (any S3-compatible service: give its address)"
@@ -147,7 +165,7 @@ public sealed class S3StoreSettings
     }
 
     /// <summary>The endpoint requests go to: the explicit one, else the vendor's rule for the region.</summary>
-    public string? ResolveEndpoint() => Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork, Accelerate);
+    public string? ResolveEndpoint() => CustomDomain ?? Endpoint ?? Vendor.DefaultEndpoint(Region, InternalNetwork, Accelerate);
 
     private static bool Bool(string profile, string key, string? value, bool fallback) => value?.ToLowerInvariant() switch
     {

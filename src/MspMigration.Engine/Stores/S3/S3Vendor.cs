@@ -27,6 +27,9 @@ public sealed class S3Vendor
         BucketRule = S3BucketNames.OssRule(),
         BucketRuleText = "an OSS bucket name has 3 to 63 lower-case letters, digits and hyphens, and starts and ends with a letter or digit",
         StorageClasses = Classes(archive: "GLACIER", coldArchive: "ColdArchive", deepArchive: "DeepColdArchive"),
+        // "S3 API on OSS": Standard, IA and Archive are STANDARD, STANDARD_IA and GLACIER; the cold
+        // tiers keep the names of x-oss-storage-class.
+        AcceptedStorageClasses = ["STANDARD", "STANDARD_IA", "GLACIER", "ColdArchive", "DeepColdArchive"],
         KeyIdVariables = ["ALIBABA_CLOUD_ACCESS_KEY_ID", "OSS_ACCESS_KEY_ID"],
         SecretVariables = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "OSS_ACCESS_KEY_SECRET"],
         TokenVariables = ["ALIBABA_CLOUD_SECURITY_TOKEN"],
@@ -42,6 +45,9 @@ public sealed class S3Vendor
         BucketRule = S3BucketNames.CosRule(),
         BucketRuleText = "a COS bucket is named <name>-<APPID> (for example photos-1250000000): lower-case letters, digits and hyphens, at most 60 characters",
         StorageClasses = Classes(archive: "ARCHIVE", coldArchive: "DEEP_ARCHIVE", deepArchive: "DEEP_ARCHIVE"),
+        // COS PUT Object, x-cos-storage-class (also taken as x-amz-storage-class); MAZ_ = multi-AZ buckets.
+        AcceptedStorageClasses = ["STANDARD", "STANDARD_IA", "ARCHIVE", "DEEP_ARCHIVE", "INTELLIGENT_TIERING",
+            "MAZ_STANDARD", "MAZ_STANDARD_IA", "MAZ_INTELLIGENT_TIERING"],
         KeyIdVariables = ["TENCENTCLOUD_SECRET_ID", "COS_SECRET_ID"],
         SecretVariables = ["TENCENTCLOUD_SECRET_KEY", "COS_SECRET_KEY"],
         TokenVariables = ["TENCENTCLOUD_SESSION_TOKEN"],
@@ -54,6 +60,8 @@ public sealed class S3Vendor
         BucketRule = S3BucketNames.S3Rule(),
         BucketRuleText = "an S3 bucket name has 3 to 63 lower-case letters, digits, dots and hyphens, and starts and ends with a letter or digit",
         StorageClasses = Classes(archive: "GLACIER", coldArchive: "DEEP_ARCHIVE", deepArchive: "DEEP_ARCHIVE"),
+        AcceptedStorageClasses = ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE",
+            "REDUCED_REDUNDANCY"],
         KeyIdVariables = ["AWS_ACCESS_KEY_ID"],
         SecretVariables = ["AWS_SECRET_ACCESS_KEY"],
         TokenVariables = ["AWS_SESSION_TOKEN"],
@@ -82,6 +90,8 @@ public sealed class S3Vendor
     public required string BucketRuleText { get; init; }
     /// <summary>Neutral storage-class name (see <see cref="S3StorageClasses"/>) to the name this service's S3 API accepts.</summary>
     public required IReadOnlyDictionary<string, string> StorageClasses { get; init; }
+    /// <summary>Every x-amz-storage-class value the service documents, as it spells them (a task's -StorageClass is one of these).</summary>
+    public required IReadOnlyList<string> AcceptedStorageClasses { get; init; }
     public required string[] KeyIdVariables { get; init; }
     public required string[] SecretVariables { get; init; }
     public required string[] TokenVariables { get; init; }

@@ -15,7 +15,7 @@ namespace MspMigration.Engine.Stores.S3;
 /// switched off as it would hash the same bytes again for the same check.
 /// </summary>
 internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3StoreSettings settings,
-    string bucket, string prefix, string description)
+    string bucket, string prefix, string description, string? taskStorageClass = null)
 {
     public const int MaxParts = 10_000;
     private const long PartMemoryBudget = 256 * S3StoreSettings.MiB;
@@ -55,7 +55,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
                     DisableDefaultChecksumValidation = true,
                 };
                 request.Headers.ContentLength = n;
-                S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c);
+                S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c, taskStorageClass);
                 sent = request;
                 return client.PutObjectAsync(request, ct);
             }, cancellationToken).ConfigureAwait(false);
@@ -78,7 +78,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         var initiate = await resilience.RunAsync("Starting a multipart upload of", Where(key), ct =>
         {
             var request = new InitiateMultipartUploadRequest { BucketName = bucket, Key = fullKey };
-            S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c);
+            S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c, taskStorageClass);
             return client.InitiateMultipartUploadAsync(request, ct);
         }, cancellationToken).ConfigureAwait(false);
         var uploadId = initiate.UploadId;
