@@ -32,6 +32,14 @@
 //   POST /__proxy/reset   zeroes the counters.
 //   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
 //                         blackholeRate, truncateRate, stallRate, cutBytes, match, faultLimit, seed.
+//
+// Answers (rules, not rates: each chosen request answers as a service would):
+//   --answers JSON  a list of {match, status, code, message, limit, corrupt}. The first rule whose
+//                   `match` (a regex on "<Operation> <bucket>/<key>") fits a request answers it:
+//                   with HTTP `status` and an S3 XML error body of `code` (not forwarded), or with
+//                   `corrupt: true` forwarded and its response body passed on with its first byte
+//                   flipped. `limit` answers only the first N matching requests. Also settable as
+//                   `answers` in POST /__proxy/config; `answered` in the stats counts them by code.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
 'use strict';
 const http = require('http');
@@ -50,7 +58,7 @@ function parseArgs(argv) {
     const name = camel(a.slice(2));
     const value = argv[++i];
     if (value === undefined) die(`${a} needs a value`);
-    if (!(name in o) && !['target', 'portFile', 'statsFile'].includes(name)) die(`unknown option ${a}`);
+    if (!(name in o) && !['target', 'portFile', 'statsFile', 'answers'].includes(name)) die(`unknown option ${a}`);
     o[name] = value;
   }
   if (!o.target) die('--target http://host:port is required');
@@ -83,7 +91,7 @@ const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 // ---- counters ----
 let stats;
 function resetStats() {
-  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {} };
+  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {}, answered: {} };
   for (const f of FAULTS) stats.faults[f] = 0;
 }
 resetStats();
@@ -156,6 +164,7 @@ function control(req, res) {
     req.on('end', () => {
       try {
         const change = JSON.parse(body || '{}');
+        if ('answers' in change) { setAnswers(change.answers); delete change.answers; }
         const next = { ...opts, ...change };
         Object.assign(opts, normalizeSafe(next));
         send(200, publicOptions());
@@ -191,6 +200,49 @@ function slowDown(res, d) {
   res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': 'fault-proxy' });
   res.end(body);
 }
+// ---- answers (see --answers) ----
+let answers = [];
+function setAnswers(list) {
+  if (!Array.isArray(list)) throw new Error('answers must be a JSON list');
+  answers = list.map((r) => {
+    if (!r || typeof r.match !== 'string') throw new Error('each answer needs a match');
+    if (!r.corrupt && !(Number(r.status) >= 400 && Number(r.status) <= 599)) throw new Error(`answer status must be 4xx or 5xx, not '${r.status}'`);
+    return { ...r, re: new RegExp(r.match), used: 0 };
+  });
+}
+try { setAnswers(JSON.parse(opts.answers || '[]')); } catch (e) { die(`--answers: ${e.message}`); }
+
+function answerFor(d) {
+  const rule = answers.find((r) => r.re.test(`${d.op} ${d.id}`) && (r.limit == null || r.used < r.limit));
+  if (rule) { rule.used++; bump(stats.answered, rule.corrupt ? 'corrupt' : rule.code || String(rule.status)); }
+  return rule || null;
+}
+
+function answerError(req, res, d, rule) {
+  const code = rule.code || 'Error';
+  const body = '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(rule.message || code)}</Message>` +
+    `<Resource>/${escapeXml(d.id)}</Resource><RequestId>${crypto.randomBytes(8).toString('hex')}</RequestId></Error>`;
+  const headers = { 'content-type': 'application/xml', 'x-amz-request-id': 'fault-proxy' };
+  // A HEAD answer has no body: the code travels in the status alone, as services send it.
+  if (req.method === 'HEAD') { res.writeHead(Number(rule.status), headers); res.end(); } else {
+    res.writeHead(Number(rule.status), { ...headers, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+  req.resume();
+}
+
+/** The response as it came, but for its first body byte, flipped: damage a checksum must catch. */
+function relayCorrupted(res, ur, ks, done) {
+  res.writeHead(ur.statusCode, ur.rawHeaders);
+  let first = true;
+  ur.on('data', (chunk) => {
+    if (first && chunk.length) { chunk = Buffer.from(chunk); chunk[0] ^= 0xff; first = false; }
+    ks.bytes += chunk.length; res.write(chunk);
+  });
+  ur.on('end', () => { done(); res.end(); });
+}
+
 function escapeXml(s) { return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`); }
 
 function handle(req, res, expectContinue) {
@@ -201,6 +253,8 @@ function handle(req, res, expectContinue) {
   const ks = keyStats(d.id, d.op);
   stats.requests++; bump(stats.byMethod, req.method); bump(stats.byOperation, d.op); ks.requests++;
   if (fault) { stats.faults[fault]++; ks.faults++; }
+  const rule = fault ? null : answerFor(d);
+  if (rule && !rule.corrupt) { answerError(req, res, d, rule); return; }
 
   if (fault === 'error') { slowDown(res, d); req.resume(); return; }
   if (fault === 'blackhole') { hold(req.socket); req.resume(); return; }
@@ -235,7 +289,8 @@ function handle(req, res, expectContinue) {
 
   up.on('response', (ur) => {
     if (ur.statusCode >= 200 && ur.statusCode < 300) ks.ok++;
-    const respond = () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
+    const respond = rule ? () => relayCorrupted(res, ur, ks, () => { finished = true; })
+      : () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
     if (fault === 'delay') setTimeout(respond, opts.delayMs); else respond();
   });
 }

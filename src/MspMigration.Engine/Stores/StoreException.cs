@@ -21,9 +21,19 @@ public enum StoreErrorKind
 /// <summary>A store failure. The message names the store and key, never credentials.</summary>
 public sealed class StoreException : Exception
 {
-    public StoreException(StoreErrorKind kind, string message, Exception? inner = null) : base(message, inner) => Kind = kind;
+    public StoreException(StoreErrorKind kind, string message, Exception? inner = null, FailureReason? reason = null) : base(message, inner)
+    {
+        Kind = kind;
+        Reason = reason ?? ReasonOf(kind);
+    }
 
     public StoreErrorKind Kind { get; }
+
+    /// <summary>
+    /// What a user groups failures by. The kind decides retrying; the reason says more where the
+    /// place that knows the failure can tell (throttled or timed out, both transient).
+    /// </summary>
+    public FailureReason Reason { get; }
     public bool IsTransient => Kind == StoreErrorKind.Transient;
 
     /// <summary>
@@ -32,4 +42,14 @@ public sealed class StoreException : Exception
     /// (or fails it) instead of failing every object in turn.
     /// </summary>
     public bool StoreWide { get; init; }
+
+    private static FailureReason ReasonOf(StoreErrorKind kind) => kind switch
+    {
+        StoreErrorKind.NotFound => FailureReason.NotFound,
+        StoreErrorKind.AccessDenied => FailureReason.AccessDenied,
+        StoreErrorKind.InvalidKey => FailureReason.InvalidKey,
+        StoreErrorKind.IntegrityMismatch => FailureReason.IntegrityMismatch,
+        StoreErrorKind.SourceChanged => FailureReason.SourceChanged,
+        _ => FailureReason.Other,
+    };
 }

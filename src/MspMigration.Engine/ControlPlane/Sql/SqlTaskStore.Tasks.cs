@@ -134,7 +134,7 @@ public abstract partial class SqlTaskStore
                                  ORDER BY sg.seq DESC LIMIT 1)
                          FROM objects o WHERE o.task_id = @t AND o.outcome = {outcome.Failed})
             """, cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL WHERE task_id = @t AND outcome = {outcome.Failed}",
+        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL WHERE task_id = @t AND outcome = {outcome.Failed}",
             cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET state = 'Running', state_reason = NULL, finished_at = NULL, listing_owner = NULL, listing_lease_until = NULL

@@ -31,7 +31,7 @@ public static class S3ErrorMapper
         if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
             return new(StoreErrorKind.Other, Message(operation, where, "the service's host name does not resolve; check the region, endpoint and internal settings of the credential profile"), e) { StoreWide = true };
         if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
-            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e) { StoreWide = true };
+            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e, FailureReason.ConnectionFailed) { StoreWide = true };
         switch (e)
         {
             case AmazonServiceException service:
@@ -58,21 +58,21 @@ public static class S3ErrorMapper
                 if (code is "InvalidDigest" or "BadDigest")
                     return new(StoreErrorKind.IntegrityMismatch, Message(operation, where, $"the service found the body damaged in transit ({detail})"), e);
                 if (TransientCodes.Contains(code) || (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
-                    return new(StoreErrorKind.Transient, Message(operation, where, $"the service is busy or failing ({detail})"), e);
+                    return new(StoreErrorKind.Transient, Message(operation, where, $"the service is busy or failing ({detail})"), e, BusyReason(code, status));
                 if (code is "KeyTooLongError" or "InvalidArgument" or "InvalidURI")
                     return new(StoreErrorKind.InvalidKey, Message(operation, where, $"the service rejected the request ({detail})"), e);
                 if (status == 0 && service.InnerException is { } inner && IsNetwork(inner))
-                    return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e);
+                    return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e, NetworkReason(inner));
                 return new(StoreErrorKind.Other, Message(operation, where, $"failed ({detail}: {Redacted(service.Message)})"), e);
             }
             case AmazonClientException client when client.InnerException is { } inner && IsNetwork(inner):
-                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e);
+                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e, NetworkReason(inner));
             case AmazonClientException client:
                 return new(StoreErrorKind.Other, Message(operation, where, $"the request could not be made ({Redacted(client.Message)})"), e);
             case TimeoutException or TaskCanceledException:
-                return new(StoreErrorKind.Transient, Message(operation, where, "timed out"), e);
+                return new(StoreErrorKind.Transient, Message(operation, where, "timed out"), e, FailureReason.Timeout);
             case var _ when IsNetwork(e):
-                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({e.GetType().Name}: {Redacted(e.Message)})"), e);
+                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({e.GetType().Name}: {Redacted(e.Message)})"), e, NetworkReason(e));
             default:
                 return new(StoreErrorKind.Other, Message(operation, where, $"{e.GetType().Name}: {Redacted(e.Message)}"), e);
         }
@@ -88,6 +88,20 @@ public static class S3ErrorMapper
         AmazonServiceException or AmazonClientException => IsNetwork(e),
         _ => IsNetwork(e) || e is OperationCanceledException,
     };
+
+    private static FailureReason BusyReason(string code, HttpStatusCode status) => code switch
+    {
+        "RequestTimeout" => FailureReason.Timeout,
+        "RequestTimeTooSkewed" => FailureReason.ClockSkewed,
+        "InternalError" or "ServiceUnavailable" or "OperationAborted" => FailureReason.ServiceError,
+        _ when TransientCodes.Contains(code) || status is HttpStatusCode.TooManyRequests => FailureReason.Throttled,
+        _ when status is HttpStatusCode.RequestTimeout => FailureReason.Timeout,
+        _ => FailureReason.ServiceError,
+    };
+
+    /// <summary>A stall or time-out anywhere in the chain is a time-out; anything else broke the connection.</summary>
+    private static FailureReason NetworkReason(Exception e) =>
+        Find<TimeoutException>(e) is not null || Find<TaskCanceledException>(e) is not null ? FailureReason.Timeout : FailureReason.ConnectionFailed;
 
     private static T? Find<T>(Exception? e) where T : Exception
     {
