@@ -15,6 +15,9 @@ BeforeAll {
         @{ match = '^GetObject src-bucket/slow/'; status = 503; code = 'SlowDown' }
         @{ match = '^GetObject src-bucket/gone/'; status = 404; code = 'NoSuchKey' }
         @{ match = '^GetObject src-bucket/damaged/'; corrupt = $true }
+        # Vendor codes: one retried (the first GET only), one given up at once.
+        @{ match = '^GetObject src-bucket/once/'; status = 503; code = 'SlowDown'; limit = 1 }
+        @{ match = '^GetObject src-bucket/cold/'; status = 403; code = 'InvalidObjectState'; message = "The operation is not valid for the object's state" }
     )
     $script:ws = New-TestWorkspace -AgentSettings @{ max_attempts = 2; stall_seconds = 2 }
     Add-Content -Path $ws.Config -Value @"
@@ -28,7 +31,7 @@ secret_access_key = "S3RVER"
 max_attempts = 2
 "@
     [IO.File]::SetUnixFileMode($ws.Config, [IO.UnixFileMode]'UserRead, UserWrite')
-    $keys = 'ok/1', 'ok/2', 'denied/a', 'denied/b', 'slow/a', 'slow/b', 'gone/a', 'damaged/a', 'damaged/b', 'hang/a'
+    $keys = 'ok/1', 'ok/2', 'denied/a', 'denied/b', 'slow/a', 'slow/b', 'gone/a', 'damaged/a', 'damaged/b', 'hang/a', 'once/a', 'cold/a'
     foreach ($k in $keys) { Add-S3Object -Server $Src -Bucket src-bucket -Key $k -Body ([Text.Encoding]::UTF8.GetBytes("body of $k")) }
 
     # A URL list with two URLs the server has and two it has not.
@@ -68,7 +71,8 @@ Describe 'Export-FailedObjects | Group-Object Reason' -Tag S3, "skip: $NoS3" -Sk
         $groups['NotFound'] | Should -Be 'gone/a,missing-1.txt,missing-2.txt'
         $groups['IntegrityMismatch'] | Should -Be 'damaged/a,damaged/b'
         $groups['Timeout'] | Should -Be 'hang/a'
-        $groups.Keys | Sort-Object | Should -Be @('AccessDenied', 'IntegrityMismatch', 'NotFound', 'Throttled', 'Timeout')
+        $groups['SourceArchived'] | Should -Be 'cold/a'
+        $groups.Keys | Sort-Object | Should -Be @('AccessDenied', 'IntegrityMismatch', 'NotFound', 'SourceArchived', 'Throttled', 'Timeout')
     }
 
     It 'writes the reason beside the message in CSV and JSON' {
@@ -77,6 +81,24 @@ Describe 'Export-FailedObjects | Group-Object Reason' -Tag S3, "skip: $NoS3" -Sk
         ($csv | Where-Object Key -eq 'slow/a').Error | Should -Match 'SlowDown'
         $json = Get-Content -Raw (Join-Path $ws.Root 'failed.json') | ConvertFrom-Json
         ($json | Where-Object Key -eq 'denied/b').Reason | Should -Be 'AccessDenied'
-        @($json).Count | Should -Be 10
+        @($json).Count | Should -Be 11
+    }
+}
+
+Describe 'Vendor error codes' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
+    BeforeAll { $stats = Get-FaultProxyStats $Proxy }
+
+    It 'retries a code the vendors document as retryable (503 SlowDown), and the object is copied' {
+        $stats.keys.'src-bucket/once/a'.GetObject.requests | Should -Be 2
+        [IO.File]::ReadAllText((Join-Path $ws.Root 'dst-s3/once/a')) | Should -Be 'body of once/a'
+    }
+
+    It 'gives up at once on a code that will not change by retrying (403 InvalidObjectState), as SourceArchived' {
+        $stats.keys.'src-bucket/cold/a'.GetObject.requests | Should -Be 1
+        $csv = Import-Csv (Join-Path $ws.Root 'failed.csv')
+        $cold = $csv | Where-Object Key -eq 'cold/a'
+        $cold.Reason | Should -Be 'SourceArchived'
+        $cold.Attempts | Should -Be 1
+        $cold.Error | Should -Match 'archive storage class'
     }
 }
