@@ -374,7 +374,9 @@ function Start-FaultProxy {
         [double] $BlackholeRate = 0, [double] $TruncateRate = 0, [double] $StallRate = 0,
         [Nullable[long]] $CutBytes, [string] $Match, [Nullable[int]] $FaultLimit,
         # Rules answering chosen requests as a service would: @{ match = '^GetObject b/k'; status = 403; code = 'AccessDenied' }.
-        [hashtable[]] $Answers = @())
+        [hashtable[]] $Answers = @(),
+        # Archived keys, answered as OSS/COS do: @{ match = '^bucket/cold/'; storageClass = 'ColdArchive'; restoreMs = 0 }.
+        [hashtable[]] $Archived = @())
     $js = "$script:RepoRoot/tests/infra/fault-proxy.js"
     $url = if ($Target -is [string]) { $Target } else { $Target.Endpoint }
     $inv = [Globalization.CultureInfo]::InvariantCulture
@@ -387,6 +389,7 @@ function Start-FaultProxy {
     if ($Match) { $argv += @('--match', $Match) }
     if ($null -ne $FaultLimit) { $argv += @('--fault-limit', "$FaultLimit") }
     if ($Answers.Count) { $argv += @('--answers', (ConvertTo-Json -InputObject @($Answers) -Compress -Depth 4)) }
+    if ($Archived.Count) { $argv += @('--archived', (ConvertTo-Json -InputObject @($Archived) -Compress -Depth 4)) }
     $psi = [Diagnostics.ProcessStartInfo]::new('node')
     foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true

@@ -40,6 +40,16 @@
 //                   `corrupt: true` forwarded and its response body passed on with its first byte
 //                   flipped. `limit` answers only the first N matching requests. Also settable as
 //                   `answers` in POST /__proxy/config; `answered` in the stats counts them by code.
+//
+// Archived objects (as OSS and COS answer for objects in an archive storage class):
+//   --archived JSON  a list of {match, storageClass, restoreMs}. Keys whose "bucket/key" matches
+//                    are archived: listings report `storageClass` for them (default Archive); a
+//                    GET answers 403 InvalidObjectState until the object is restored; POST
+//                    ?restore answers 202 and makes it readable `restoreMs` later (default 0;
+//                    409 RestoreAlreadyInProgress while it is restoring, 200 once restored); a HEAD
+//                    carries x-amz-storage-class and, once asked, x-amz-restore with
+//                    ongoing-request "true" or "false". Also settable as `archived` in POST
+//                    /__proxy/config (which forgets restores); `restores` in the stats counts them.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
 'use strict';
 const http = require('http');
@@ -58,7 +68,7 @@ function parseArgs(argv) {
     const name = camel(a.slice(2));
     const value = argv[++i];
     if (value === undefined) die(`${a} needs a value`);
-    if (!(name in o) && !['target', 'portFile', 'statsFile', 'answers'].includes(name)) die(`unknown option ${a}`);
+    if (!(name in o) && !['target', 'portFile', 'statsFile', 'answers', 'archived'].includes(name)) die(`unknown option ${a}`);
     o[name] = value;
   }
   if (!o.target) die('--target http://host:port is required');
@@ -91,7 +101,7 @@ const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 // ---- counters ----
 let stats;
 function resetStats() {
-  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {}, answered: {} };
+  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {}, answered: {}, restores: {} };
   for (const f of FAULTS) stats.faults[f] = 0;
 }
 resetStats();
@@ -165,6 +175,7 @@ function control(req, res) {
       try {
         const change = JSON.parse(body || '{}');
         if ('answers' in change) { setAnswers(change.answers); delete change.answers; }
+        if ('archived' in change) { setArchived(change.archived); delete change.archived; }
         const next = { ...opts, ...change };
         Object.assign(opts, normalizeSafe(next));
         send(200, publicOptions());
@@ -243,6 +254,81 @@ function relayCorrupted(res, ur, ks, done) {
   ur.on('end', () => { done(); res.end(); });
 }
 
+// ---- archived objects (see --archived) ----
+let archived = [];
+const restoreState = new Map(); // "bucket/key" -> time at which a requested restore is done
+function setArchived(list) {
+  if (!Array.isArray(list)) throw new Error('archived must be a JSON list');
+  archived = list.map((r) => {
+    if (!r || typeof r.match !== 'string') throw new Error('each archived rule needs a match');
+    return { storageClass: 'Archive', restoreMs: 0, ...r, re: new RegExp(r.match) };
+  });
+  restoreState.clear();
+}
+try { setArchived(JSON.parse(opts.archived || '[]')); } catch (e) { die(`--archived: ${e.message}`); }
+
+function archivedRule(id) { return archived.find((r) => r.re.test(id)) || null; }
+function restored(id) { const t = restoreState.get(id); return t !== undefined && Date.now() >= t; }
+
+/** Answers what an archived object answers itself; true when the request was answered here. */
+function answerArchived(req, res, d) {
+  if (!d.key || archived.length === 0) return false;
+  const rule = archivedRule(d.id);
+  if (!rule) return false;
+  const restore = req.method === 'POST' && new URL(req.url, 'http://x').searchParams.has('restore');
+  if (restore) {
+    bump(stats.restores, d.id);
+    req.resume();
+    if (restored(d.id)) { res.writeHead(200, { 'content-length': 0 }); res.end(); return true; }
+    if (restoreState.has(d.id)) {
+      answerError(req, res, d, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
+      return true;
+    }
+    restoreState.set(d.id, Date.now() + Number(rule.restoreMs || 0));
+    res.writeHead(202, { 'content-length': 0 }); res.end();
+    return true;
+  }
+  if (req.method === 'GET' && !restored(d.id)) {
+    answerError(req, res, d, { status: 403, code: 'InvalidObjectState', message: "The operation is not valid for the object's state" });
+    return true;
+  }
+  return false;
+}
+
+/** Headers a HEAD of an archived object carries (storage class, restore progress), or null. */
+function archivedHeaders(req, d) {
+  if (req.method !== 'HEAD' || !d.key) return null;
+  const rule = archivedRule(d.id);
+  if (!rule) return null;
+  const h = { 'x-amz-storage-class': rule.storageClass };
+  if (restoreState.has(d.id)) {
+    h['x-amz-restore'] = restored(d.id)
+      ? `ongoing-request="false", expiry-date="${new Date(Date.now() + 86400000).toUTCString()}"`
+      : 'ongoing-request="true"';
+  }
+  return h;
+}
+
+/** A listing with the storage class of archived keys as the rule says. */
+function relayListing(res, ur, d, done) {
+  const chunks = [];
+  ur.on('data', (c) => chunks.push(c));
+  ur.on('end', () => {
+    let body = Buffer.concat(chunks).toString('utf8');
+    body = body.replace(/<Contents>([\s\S]*?)<\/Contents>/g, (whole, inner) => {
+      const key = (inner.match(/<Key>([\s\S]*?)<\/Key>/) || [])[1];
+      const rule = key === undefined ? null : archivedRule(`${d.bucket}/${unescapeXml(key)}`);
+      return rule ? whole.replace(/<StorageClass>[^<]*<\/StorageClass>/, `<StorageClass>${escapeXml(rule.storageClass)}</StorageClass>`) : whole;
+    });
+    const headers = { ...ur.headers, 'content-length': Buffer.byteLength(body) };
+    delete headers['transfer-encoding'];
+    res.writeHead(ur.statusCode, headers);
+    res.end(body);
+    done();
+  });
+}
+function unescapeXml(s) { return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&'); }
+
 function escapeXml(s) { return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`); }
 
 function handle(req, res, expectContinue) {
@@ -255,6 +341,7 @@ function handle(req, res, expectContinue) {
   if (fault) { stats.faults[fault]++; ks.faults++; }
   const rule = fault ? null : answerFor(d);
   if (rule && !rule.corrupt) { answerError(req, res, d, rule); return; }
+  if (!fault && answerArchived(req, res, d)) return;
 
   if (fault === 'error') { slowDown(res, d); req.resume(); return; }
   if (fault === 'blackhole') { hold(req.socket); req.resume(); return; }
@@ -289,7 +376,11 @@ function handle(req, res, expectContinue) {
 
   up.on('response', (ur) => {
     if (ur.statusCode >= 200 && ur.statusCode < 300) ks.ok++;
+    const extra = fault ? null : archivedHeaders(req, d);
+    if (extra) for (const [k, v] of Object.entries(extra)) ur.rawHeaders.push(k, v);
+    const listing = !fault && archived.length > 0 && d.op === 'ListObjects' && ur.statusCode === 200;
     const respond = rule ? () => relayCorrupted(res, ur, ks, () => { finished = true; })
+      : listing ? () => relayListing(res, ur, d, () => { finished = true; })
       : () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
     if (fault === 'delay') setTimeout(respond, opts.delayMs); else respond();
   });
