@@ -15,7 +15,13 @@ public sealed class MigrationStatus
     public long Total { get; init; }
     public long Succeeded { get; init; }
     public long Skipped { get; init; }
+    /// <summary>Objects that failed, archived ones apart (see <see cref="Archived"/>).</summary>
     public long Failed { get; init; }
+    /// <summary>
+    /// Objects in an archive storage class at the source, not restored (reason SourceArchived):
+    /// failures whose cure is a restore, counted apart from <see cref="Failed"/>.
+    /// </summary>
+    public long Archived { get; init; }
     public long Pending { get; init; }
     public long TotalBytes { get; init; }
     public long TransferredBytes { get; init; }
@@ -31,5 +37,5 @@ public sealed class MigrationStatus
 
     public bool IsFinished => State is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed;
 
-    public double PercentComplete => Total == 0 ? (ListingComplete ? 100 : 0) : 100.0 * (Succeeded + Skipped + Failed) / Total;
+    public double PercentComplete => Total == 0 ? (ListingComplete ? 100 : 0) : 100.0 * (Succeeded + Skipped + Failed + Archived) / Total;
 }

@@ -314,7 +314,7 @@ Get-MigrationTask fragile | Export-FailedObjects | ConvertTo-Json -Compress
 '@
             $failed = Get-JsonLines $r.Output
             $failed.Key | Should -Be 'forty.bin'
-            $failed.Error | Should -Match 'busy or failing|network error'
+            $failed.Error | Should -Match 'busy or failing|slow down|network error'
             $failed.Error | Should -Not -Match 'cancel'
             Get-S3ObjectHeaders -Server $Dst -Bucket dst-faults -Key 'fragile/forty.bin' | Should -BeNullOrEmpty
             # The upload got as far as its parts: initiated through, every part sent and faulted.

@@ -375,7 +375,12 @@ function Start-FaultProxy {
     param([Parameter(Mandatory)] $Target, [int] $Seed = 1,
         [double] $ErrorRate = 0, [double] $ResetRate = 0, [double] $DelayRate = 0, [int] $DelayMs = 2000,
         [double] $BlackholeRate = 0, [double] $TruncateRate = 0, [double] $StallRate = 0,
-        [Nullable[long]] $CutBytes, [string] $Match, [Nullable[int]] $FaultLimit, [string[]] $ExtraArguments = @())
+        [Nullable[long]] $CutBytes, [string] $Match, [Nullable[int]] $FaultLimit,
+        # Rules answering chosen requests as a service would: @{ match = '^GetObject b/k'; status = 403; code = 'AccessDenied' }.
+        [hashtable[]] $Answers = @(),
+        # Archived keys, answered as OSS/COS do: @{ match = '^bucket/cold/'; storageClass = 'ColdArchive'; restoreMs = 0 }.
+        [hashtable[]] $Archived = @(),
+        [string[]] $ExtraArguments = @())
     $js = "$script:RepoRoot/tests/infra/fault-proxy.js"
     $url = if ($Target -is [string]) { $Target } else { $Target.Endpoint }
     $inv = [Globalization.CultureInfo]::InvariantCulture
@@ -387,6 +392,8 @@ function Start-FaultProxy {
     if ($null -ne $CutBytes) { $argv += @('--cut-bytes', "$CutBytes") }
     if ($Match) { $argv += @('--match', $Match) }
     if ($null -ne $FaultLimit) { $argv += @('--fault-limit', "$FaultLimit") }
+    if ($Answers.Count) { $argv += @('--answers', (ConvertTo-Json -InputObject @($Answers) -Compress -Depth 4)) }
+    if ($Archived.Count) { $argv += @('--archived', (ConvertTo-Json -InputObject @($Archived) -Compress -Depth 4)) }
     $argv += $ExtraArguments
     $psi = [Diagnostics.ProcessStartInfo]::new('node')
     foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
@@ -415,9 +422,10 @@ function Get-FaultProxyStats([Parameter(Mandatory)] $Proxy) {
 
 function Set-FaultProxy {
     # Changes a running proxy's rates (errorRate, resetRate, delayRate, delayMs, blackholeRate,
-    # truncateRate, stallRate, cutBytes, match, faultLimit, seed); -ResetStats zeroes its counters.
+    # truncateRate, stallRate, cutBytes, match, faultLimit, seed) or its answers (a list, as
+    # Start-FaultProxy -Answers); -ResetStats zeroes its counters.
     param([Parameter(Mandatory)] $Proxy, [hashtable] $Settings = @{}, [switch] $ResetStats)
-    if ($Settings.Count) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/config" -Body ($Settings | ConvertTo-Json -Compress) }
+    if ($Settings.Count) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/config" -Body ($Settings | ConvertTo-Json -Compress -Depth 5) }
     if ($ResetStats) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/reset" }
 }
 

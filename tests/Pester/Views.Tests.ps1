@@ -49,8 +49,8 @@ Describe 'Table views' {
 
     It 'failed objects' {
         $text = Export-FailedObjects mixed | Show
-        $text | Should -Match 'Task\s+Key\s+Size\s+Attempts\s+Error'
-        $text | Should -Match 'mixed\s+broken/one\s+\d+ B\s+\d+\s+Object'
+        $text | Should -Match 'Task\s+Key\s+Size\s+Tries\s+Reason\s+Error'
+        $text | Should -Match 'mixed\s+broken/one\s+\d+ B\s+\d+\s+NotFound\s+Object'
     }
 
     It 'agent run summary' {
@@ -176,6 +176,7 @@ Describe 'List views' {
     It 'failed objects' {
         $text = Export-FailedObjects mixed | Show -List
         $text | Should -Match 'Key\s+: broken/one'
+        $text | Should -Match 'Reason\s+: NotFound'
         $text | Should -Match 'Error\s+: Object .broken/one. does not exist'
     }
 

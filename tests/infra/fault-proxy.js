@@ -32,6 +32,24 @@
 //   POST /__proxy/reset   zeroes the counters.
 //   POST /__proxy/config  JSON body with any of: errorRate, resetRate, delayRate, delayMs,
 //                         blackholeRate, truncateRate, stallRate, cutBytes, match, faultLimit, seed.
+//
+// Answers (rules, not rates: each chosen request answers as a service would):
+//   --answers JSON  a list of {match, status, code, message, limit, corrupt}. The first rule whose
+//                   `match` (a regex on "<Operation> <bucket>/<key>") fits a request answers it:
+//                   with HTTP `status` and an S3 XML error body of `code` (not forwarded), or with
+//                   `corrupt: true` forwarded and its response body passed on with its first byte
+//                   flipped. `limit` answers only the first N matching requests. Also settable as
+//                   `answers` in POST /__proxy/config; `answered` in the stats counts them by code.
+//
+// Archived objects (as OSS and COS answer for objects in an archive storage class):
+//   --archived JSON  a list of {match, storageClass, restoreMs}. Keys whose "bucket/key" matches
+//                    are archived: listings report `storageClass` for them (default Archive); a
+//                    GET answers 403 InvalidObjectState until the object is restored; POST
+//                    ?restore answers 202 and makes it readable `restoreMs` later (default 0;
+//                    409 RestoreAlreadyInProgress while it is restoring, 200 once restored); a HEAD
+//                    carries x-amz-storage-class and, once asked, x-amz-restore with
+//                    ongoing-request "true" or "false". Also settable as `archived` in POST
+//                    /__proxy/config (which forgets restores); `restores` in the stats counts them.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
 // --vendor-hosts 1 [--secret K] [--domain host=bucket:oss|cos,...] [--crc64 1] [--corrupt-crc64 RE]:
 // answer as OSS and COS under their host names; GET /__proxy/requests (see vendor-answers.js).
@@ -54,7 +72,7 @@ function parseArgs(argv) {
     const name = camel(a.slice(2));
     const value = argv[++i];
     if (value === undefined) die(`${a} needs a value`);
-    if (!(name in o) && !['target', 'portFile', 'statsFile', ...VENDOR_OPTIONS].includes(name)) die(`unknown option ${a}`);
+    if (!(name in o) && !['target', 'portFile', 'statsFile', 'answers', 'archived', ...VENDOR_OPTIONS].includes(name)) die(`unknown option ${a}`);
     o[name] = value;
   }
   if (!o.target) die('--target http://host:port is required');
@@ -88,7 +106,7 @@ const vendor = vendorAnswers.create(opts, target);
 // ---- counters ----
 let stats;
 function resetStats() {
-  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {} };
+  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {}, answered: {}, restores: {} };
   for (const f of FAULTS) stats.faults[f] = 0;
 }
 resetStats();
@@ -162,6 +180,8 @@ function control(req, res) {
     req.on('end', () => {
       try {
         const change = JSON.parse(body || '{}');
+        if ('answers' in change) { setAnswers(change.answers); delete change.answers; }
+        if ('archived' in change) { setArchived(change.archived); delete change.archived; }
         const next = { ...opts, ...change };
         Object.assign(opts, normalizeSafe(next));
         send(200, publicOptions());
@@ -197,6 +217,124 @@ function slowDown(res, d) {
   res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': 'fault-proxy' });
   res.end(body);
 }
+// ---- answers (see --answers) ----
+let answers = [];
+function setAnswers(list) {
+  if (!Array.isArray(list)) throw new Error('answers must be a JSON list');
+  answers = list.map((r) => {
+    if (!r || typeof r.match !== 'string') throw new Error('each answer needs a match');
+    if (!r.corrupt && !(Number(r.status) >= 400 && Number(r.status) <= 599)) throw new Error(`answer status must be 4xx or 5xx, not '${r.status}'`);
+    return { ...r, re: new RegExp(r.match), used: 0 };
+  });
+}
+try { setAnswers(JSON.parse(opts.answers || '[]')); } catch (e) { die(`--answers: ${e.message}`); }
+
+function answerFor(d) {
+  const rule = answers.find((r) => r.re.test(`${d.op} ${d.id}`) && (r.limit == null || r.used < r.limit));
+  if (rule) { rule.used++; bump(stats.answered, rule.corrupt ? 'corrupt' : rule.code || String(rule.status)); }
+  return rule || null;
+}
+
+function answerError(req, res, d, rule) {
+  const code = rule.code || 'Error';
+  const body = '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(rule.message || code)}</Message>` +
+    `<Resource>/${escapeXml(d.id)}</Resource><RequestId>${crypto.randomBytes(8).toString('hex')}</RequestId></Error>`;
+  const headers = { 'content-type': 'application/xml', 'x-amz-request-id': 'fault-proxy' };
+  // A HEAD answer has no body: the code travels in the status alone, as services send it.
+  if (req.method === 'HEAD') { res.writeHead(Number(rule.status), headers); res.end(); } else {
+    res.writeHead(Number(rule.status), { ...headers, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+  req.resume();
+}
+
+/** The response as it came, but for its first body byte, flipped: damage a checksum must catch. */
+function relayCorrupted(res, ur, ks, done) {
+  res.writeHead(ur.statusCode, ur.rawHeaders);
+  let first = true;
+  ur.on('data', (chunk) => {
+    if (first && chunk.length) { chunk = Buffer.from(chunk); chunk[0] ^= 0xff; first = false; }
+    ks.bytes += chunk.length; res.write(chunk);
+  });
+  ur.on('end', () => { done(); res.end(); });
+}
+
+// ---- archived objects (see --archived) ----
+let archived = [];
+const restoreState = new Map(); // "bucket/key" -> time at which a requested restore is done
+function setArchived(list) {
+  if (!Array.isArray(list)) throw new Error('archived must be a JSON list');
+  archived = list.map((r) => {
+    if (!r || typeof r.match !== 'string') throw new Error('each archived rule needs a match');
+    return { storageClass: 'Archive', restoreMs: 0, ...r, re: new RegExp(r.match) };
+  });
+  restoreState.clear();
+}
+try { setArchived(JSON.parse(opts.archived || '[]')); } catch (e) { die(`--archived: ${e.message}`); }
+
+function archivedRule(id) { return archived.find((r) => r.re.test(id)) || null; }
+function restored(id) { const t = restoreState.get(id); return t !== undefined && Date.now() >= t; }
+
+/** Answers what an archived object answers itself; true when the request was answered here. */
+function answerArchived(req, res, d) {
+  if (!d.key || archived.length === 0) return false;
+  const rule = archivedRule(d.id);
+  if (!rule) return false;
+  const restore = req.method === 'POST' && new URL(req.url, 'http://x').searchParams.has('restore');
+  if (restore) {
+    bump(stats.restores, d.id);
+    req.resume();
+    if (restored(d.id)) { res.writeHead(200, { 'content-length': 0 }); res.end(); return true; }
+    if (restoreState.has(d.id)) {
+      answerError(req, res, d, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
+      return true;
+    }
+    restoreState.set(d.id, Date.now() + Number(rule.restoreMs || 0));
+    res.writeHead(202, { 'content-length': 0 }); res.end();
+    return true;
+  }
+  if (req.method === 'GET' && !restored(d.id)) {
+    answerError(req, res, d, { status: 403, code: 'InvalidObjectState', message: "The operation is not valid for the object's state" });
+    return true;
+  }
+  return false;
+}
+
+/** Headers a HEAD of an archived object carries (storage class, restore progress), or null. */
+function archivedHeaders(req, d) {
+  if (req.method !== 'HEAD' || !d.key) return null;
+  const rule = archivedRule(d.id);
+  if (!rule) return null;
+  const h = { 'x-amz-storage-class': rule.storageClass };
+  if (restoreState.has(d.id)) {
+    h['x-amz-restore'] = restored(d.id)
+      ? `ongoing-request="false", expiry-date="${new Date(Date.now() + 86400000).toUTCString()}"`
+      : 'ongoing-request="true"';
+  }
+  return h;
+}
+
+/** A listing with the storage class of archived keys as the rule says. */
+function relayListing(res, ur, d, done) {
+  const chunks = [];
+  ur.on('data', (c) => chunks.push(c));
+  ur.on('end', () => {
+    let body = Buffer.concat(chunks).toString('utf8');
+    body = body.replace(/<Contents>([\s\S]*?)<\/Contents>/g, (whole, inner) => {
+      const key = (inner.match(/<Key>([\s\S]*?)<\/Key>/) || [])[1];
+      const rule = key === undefined ? null : archivedRule(`${d.bucket}/${unescapeXml(key)}`);
+      return rule ? whole.replace(/<StorageClass>[^<]*<\/StorageClass>/, `<StorageClass>${escapeXml(rule.storageClass)}</StorageClass>`) : whole;
+    });
+    const headers = { ...ur.headers, 'content-length': Buffer.byteLength(body) };
+    delete headers['transfer-encoding'];
+    res.writeHead(ur.statusCode, headers);
+    res.end(body);
+    done();
+  });
+}
+function unescapeXml(s) { return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&'); }
+
 function escapeXml(s) { return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`); }
 
 function handle(req, res, expectContinue) {
@@ -211,6 +349,9 @@ function handle(req, res, expectContinue) {
   const ks = keyStats(d.id, d.op);
   stats.requests++; bump(stats.byMethod, req.method); bump(stats.byOperation, d.op); ks.requests++;
   if (fault) { stats.faults[fault]++; ks.faults++; }
+  const rule = fault ? null : answerFor(d);
+  if (rule && !rule.corrupt) { answerError(req, res, d, rule); return; }
+  if (!fault && answerArchived(req, res, d)) return;
 
   if (fault === 'error') { slowDown(res, d); req.resume(); return; }
   if (fault === 'blackhole') { hold(req.socket); req.resume(); return; }
@@ -245,7 +386,12 @@ function handle(req, res, expectContinue) {
 
   up.on('response', (ur) => {
     if (ur.statusCode >= 200 && ur.statusCode < 300) ks.ok++;
-    const respond = () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
+    const extra = fault ? null : archivedHeaders(req, d);
+    if (extra) for (const [k, v] of Object.entries(extra)) ur.rawHeaders.push(k, v);
+    const listing = !fault && archived.length > 0 && d.op === 'ListObjects' && ur.statusCode === 200;
+    const respond = rule ? () => relayCorrupted(res, ur, ks, () => { finished = true; })
+      : listing ? () => relayListing(res, ur, d, () => { finished = true; })
+      : () => relay(req, res, ur, fault, cut, ks, () => { finished = true; });
     const answer = () => vendor.answer(req, d, ur, respond);
     if (fault === 'delay') setTimeout(answer, opts.delayMs); else answer();
   });

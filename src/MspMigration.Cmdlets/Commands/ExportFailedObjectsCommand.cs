@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MspMigration.Cmdlets.Completion;
 using MspMigration.Cmdlets.Infrastructure;
 
@@ -85,14 +86,14 @@ public sealed class ExportFailedObjectsCommand : MigrationCmdlet
 internal static class FailedObjectFiles
 {
     public static string Json(IReadOnlyList<FailedObject> items) =>
-        JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true });
+        JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true, Converters = { new JsonStringEnumConverter() } });
 
     public static string Csv(IReadOnlyList<FailedObject> items)
     {
-        var sb = new StringBuilder("TaskName,Key,Size,Attempts,Error,LastAttemptAt\n");
+        var sb = new StringBuilder("TaskName,Key,Size,Attempts,Reason,Error,LastAttemptAt\n");
         foreach (var i in items)
             sb.Append(ExportFile.Field(i.TaskName)).Append(',').Append(ExportFile.Field(i.Key)).Append(',').Append(i.Size).Append(',')
-              .Append(i.Attempts).Append(',').Append(ExportFile.Field(i.Error)).Append(',')
+              .Append(i.Attempts).Append(',').Append(i.Reason).Append(',').Append(ExportFile.Field(i.Error)).Append(',')
               .Append(i.LastAttemptAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         return sb.ToString();
     }

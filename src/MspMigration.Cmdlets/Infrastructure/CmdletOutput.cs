@@ -61,7 +61,8 @@ internal sealed class CmdletOutput(MigrationCmdlet cmdlet) : IEngineOutput
                 cmdlet.PostVerbose($"Task '{name}' finished: Completed.");
                 break;
             case MigrationTaskState.CompletedWithFailures:
-                cmdlet.PostWarning($"Task '{name}' finished: CompletedWithFailures, {status.Failed:N0} of {status.Total:N0} objects failed; " +
+                cmdlet.PostWarning($"Task '{name}' finished: CompletedWithFailures, {status.Failed:N0} of {status.Total:N0} objects failed" +
+                    (status.Archived > 0 ? $" and {status.Archived:N0} are archived at the source, not restored; " : "; ") +
                     $"Export-FailedObjects -Name '{name}' lists them.");
                 break;
             default:

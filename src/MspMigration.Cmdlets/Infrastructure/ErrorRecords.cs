@@ -29,7 +29,7 @@ internal static class ErrorRecords
         var name = status.TaskName;
         return status.State == MigrationTaskState.CompletedWithFailures
             ? new ErrorRecord(new MigrationException("TaskCompletedWithFailures", MigrationErrorKind.InvalidData,
-                  $"Task '{name}' completed with {status.Failed:N0} failed objects of {status.Total:N0}; " +
+                  $"Task '{name}' completed with {status.Failed:N0} failed objects of {status.Total:N0}{Archived(status)}; " +
                   $"list them with: Export-FailedObjects -Name '{name}'", name),
                   "TaskCompletedWithFailures", ErrorCategory.InvalidResult, name)
             : new ErrorRecord(new MigrationException("TaskFailed", MigrationErrorKind.InvalidOperation,
@@ -55,13 +55,15 @@ internal static class ErrorRecords
             "TaskNotConsistent", ErrorCategory.InvalidResult, name);
     }
 
+    private static string Archived(MigrationStatus s) => s.Archived > 0 ? $" and {s.Archived:N0} archived at the source, not restored" : "";
+
     /// <summary>A task still unfinished when Wait-MigrationTask's -Timeout ran out.</summary>
     public static ErrorRecord WaitTimedOut(MigrationStatus status, int timeoutSeconds)
     {
         var name = status.TaskName;
         return new ErrorRecord(new MigrationException("WaitTimedOut", MigrationErrorKind.InvalidOperation,
                 $"Task '{name}' did not finish within {timeoutSeconds} s: it is {status.State}, " +
-                $"{status.Succeeded + status.Skipped + status.Failed:N0} of {status.Total:N0}{(status.ListingComplete ? "" : "+")} objects done. " +
+                $"{status.Succeeded + status.Skipped + status.Failed + status.Archived:N0} of {status.Total:N0}{(status.ListingComplete ? "" : "+")} objects done. " +
                 "Its agents carry on; wait again or check them with Get-MigrationAgent.", name),
             "WaitTimedOut", ErrorCategory.OperationTimeout, name);
     }

@@ -22,7 +22,7 @@ internal sealed class TaskProgressView(int parentActivityId)
     {
         var (id, meter) = Track(status.TaskName);
         _open.Add(status.TaskName);
-        var done = status.Succeeded + status.Skipped + status.Failed;
+        var done = status.Succeeded + status.Skipped + status.Failed + status.Archived;
         meter.Add(done, status.TransferredBytes);
         var rate = meter.PerSecond ?? (status.ObjectsPerSecond, status.BytesPerSecond);
         var record = new ProgressRecord(id, Activity(status.TaskName), Describe(status, done, rate))
@@ -61,7 +61,7 @@ internal sealed class TaskProgressView(int parentActivityId)
         var bytes = s.ListingComplete && s.TotalBytes > 0
             ? $"{Units.Bytes(s.TransferredBytes)} of {Units.Bytes(s.TotalBytes)}"
             : Units.Bytes(s.TransferredBytes);
-        return $"{s.State}: {done:N0} of {total} objects ({s.Failed:N0} failed), {bytes}, " +
+        return $"{s.State}: {done:N0} of {total} objects ({s.Failed:N0} failed{(s.Archived > 0 ? $", {s.Archived:N0} archived" : "")}), {bytes}, " +
                $"{Units.Bytes((long)rate.Bytes)}/s, {rate.Objects:N0} objects/s";
     }
 

@@ -37,10 +37,11 @@ public sealed record PendingObject(long TaskId, long SegmentId, string Key, long
 
 /// <summary>
 /// The outcome of one object, as the worker records it. <see cref="Copied"/> is the source object
-/// as it was read, so a secondary pass compares against what was really copied.
+/// as it was read, so a secondary pass compares against what was really copied. <see cref="Reason"/>
+/// goes with a failure.
 /// </summary>
 public sealed record ObjectOutcomeRecord(long TaskId, long SegmentId, string Key, ObjectOutcome Outcome, long Bytes, ulong? Crc64, int Attempts, string? Error,
-    ObjectInfo? Copied = null);
+    ObjectInfo? Copied = null, FailureReason? Reason = null);
 
 /// <summary>
 /// One object of the journal as a consistency check reads it: the source version last copied

@@ -8,9 +8,12 @@ internal sealed class JournalCounts
     public int Segments;
     public int SegmentsDone;
     public long Total, TotalBytes, Succeeded, SucceededBytes, Skipped, Failed;
+    /// <summary>Of the failed, those whose reason is SourceArchived.</summary>
+    public long Archived;
 
-    public void Add(ObjectOutcome outcome, long count, long bytes)
+    public void Add(ObjectOutcome outcome, long count, long bytes, bool archived = false)
     {
+        if (archived && outcome == ObjectOutcome.Failed) Archived += count;
         Total += count;
         TotalBytes += bytes;
         switch (outcome)

@@ -23,17 +23,14 @@ public static class RetryReasons
     {
         if (e is StoreException s)
         {
-            switch (s.Kind)
+            switch (s.Reason)
             {
-                case StoreErrorKind.IntegrityMismatch: return Integrity;
-                case StoreErrorKind.SourceChanged: return SourceChanged;
-            }
-            switch (s.Cause)
-            {
-                case TransientCause.Throttled: return Throttled;
-                case TransientCause.ServerError: return ServerError;
-                case TransientCause.Timeout: return Timeout;
-                case TransientCause.Network: return Network;
+                case FailureReason.Throttled: return Throttled;
+                case FailureReason.ServiceError: return ServerError;
+                case FailureReason.Timeout: return Timeout;
+                case FailureReason.ConnectionFailed: return Network;
+                case FailureReason.IntegrityMismatch: return Integrity;
+                case FailureReason.SourceChanged: return SourceChanged;
             }
         }
         // What the store did not say, the exceptions underneath do: the first that tells wins.

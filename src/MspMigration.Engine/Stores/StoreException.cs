@@ -18,32 +18,23 @@ public enum StoreErrorKind
     Other,
 }
 
-/// <summary>
-/// What a transient failure was, as far as the store can tell: the agent's metrics count retries
-/// by it. A few stable values, so a dashboard's series stay few.
-/// </summary>
-public enum TransientCause
-{
-    /// <summary>Not told by the store: judged from the exception (time-out, network, or other).</summary>
-    Unknown,
-    /// <summary>The service asked us to slow down (429, SlowDown and its kin).</summary>
-    Throttled,
-    /// <summary>The service failed (5xx other than throttling).</summary>
-    ServerError,
-    Timeout,
-    Network,
-}
-
 /// <summary>A store failure. The message names the store and key, never credentials.</summary>
 public sealed class StoreException : Exception
 {
-    public StoreException(StoreErrorKind kind, string message, Exception? inner = null) : base(message, inner) => Kind = kind;
+    public StoreException(StoreErrorKind kind, string message, Exception? inner = null, FailureReason? reason = null) : base(message, inner)
+    {
+        Kind = kind;
+        Reason = reason ?? ReasonOf(kind);
+    }
 
     public StoreErrorKind Kind { get; }
-    public bool IsTransient => Kind == StoreErrorKind.Transient;
 
-    /// <summary>For a transient failure, what it was where the store knows (see <see cref="TransientCause"/>).</summary>
-    public TransientCause Cause { get; init; }
+    /// <summary>
+    /// What a user groups failures by. The kind decides retrying; the reason says more where the
+    /// place that knows the failure can tell (throttled or timed out, both transient).
+    /// </summary>
+    public FailureReason Reason { get; }
+    public bool IsTransient => Kind == StoreErrorKind.Transient;
 
     /// <summary>
     /// The failure is the whole store's, not one object's: the endpoint cannot be reached, the
@@ -51,4 +42,14 @@ public sealed class StoreException : Exception
     /// (or fails it) instead of failing every object in turn.
     /// </summary>
     public bool StoreWide { get; init; }
+
+    private static FailureReason ReasonOf(StoreErrorKind kind) => kind switch
+    {
+        StoreErrorKind.NotFound => FailureReason.NotFound,
+        StoreErrorKind.AccessDenied => FailureReason.AccessDenied,
+        StoreErrorKind.InvalidKey => FailureReason.InvalidKey,
+        StoreErrorKind.IntegrityMismatch => FailureReason.IntegrityMismatch,
+        StoreErrorKind.SourceChanged => FailureReason.SourceChanged,
+        _ => FailureReason.Other,
+    };
 }

@@ -70,7 +70,7 @@ public sealed class ObjectCopier
                 if (!transient || attempt >= _maxAttempts)
                 {
                     var why = transient ? $"gave up after {attempt} attempts: {Describe(e)}" : Describe(e);
-                    return new ObjectOutcomeRecord(item.TaskId, item.SegmentId, item.Key, ObjectOutcome.Failed, 0, null, attempt, why);
+                    return new ObjectOutcomeRecord(item.TaskId, item.SegmentId, item.Key, ObjectOutcome.Failed, 0, null, attempt, why, Reason: ReasonOf(e));
                 }
                 // After a failed attempt the destination may have changed: ask again.
                 destination = DestinationState.Unknown;
@@ -121,6 +121,15 @@ public sealed class ObjectCopier
         StoreException s => s.Kind is StoreErrorKind.Transient or StoreErrorKind.IntegrityMismatch or StoreErrorKind.SourceChanged,
         IOException or TimeoutException or System.Net.Http.HttpRequestException or TaskCanceledException => true,
         _ => false,
+    };
+
+    /// <summary>The word a user groups this failure by; stores say it where they know more.</summary>
+    internal static FailureReason ReasonOf(Exception e) => e switch
+    {
+        StoreException s => s.Reason,
+        TimeoutException or OperationCanceledException => FailureReason.Timeout,
+        IOException or System.Net.Http.HttpRequestException => FailureReason.ConnectionFailed,
+        _ => FailureReason.Other,
     };
 
     internal static string Describe(Exception e) =>

@@ -166,5 +166,9 @@ internal static class EarlierSchemas
         ALTER TABLE agents ADD COLUMN boot_id TEXT;
         ALTER TABLE agents ADD COLUMN process_start BIGINT;
         """,
+        // v4: why each failed object failed, by FailureReason name; rows journaled before read as Unknown.
+        """
+        ALTER TABLE objects ADD COLUMN reason TEXT;
+        """,
     ];
 }

@@ -14,7 +14,7 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// </summary>
 public abstract partial class SchemaHistoryConformance : IDisposable
 {
-    private const int Current = 3;
+    private const int Current = 4;
     protected CancellationToken Ct => CancellationToken.None;
 
     protected abstract string[] EarlierSteps { get; }
@@ -65,6 +65,8 @@ public abstract partial class SchemaHistoryConformance : IDisposable
         Assert.Equal((SameNamePolicy.Skip, MigrationTaskState.Running, 7.0, "*.jpg"), (task.SameNamePolicy, task.State, task.QpsLimit, task.Include.Single()));
         var status = await store.GetStatusAsync(task.Id, Ct);
         Assert.Equal((3L, 1L, 1L), (status.Total, status.Succeeded, status.Failed));
+        // Failures journaled before v4 have no reason: they read as Unknown.
+        await foreach (var failed in store.GetFailedObjectsAsync(task.Id, Ct)) Assert.Equal(("b", FailureReason.Unknown), (failed.Key, failed.Reason));
         // v3 told apart names that differ only in case: the later one has its id appended.
         Assert.Equal(2, (await store.ListTasksAsync(Ct)).Count(t => t.Name.StartsWith("Old~", StringComparison.Ordinal) || t.Name == "old"));
         var claimed = await store.ClaimSegmentAsync(task.Id, "agent", TimeSpan.FromMinutes(1), Ct);

@@ -357,17 +357,25 @@ public abstract class TaskStoreConformance : IAsyncLifetime
         while (await store.ClaimSegmentAsync(task.Id, "w", Long, Ct) is { } claim)
         {
             var pending = await store.GetPendingObjectsAsync(claim, Ct);
-            await store.RecordOutcomesAsync(pending.Select((o, i) => Outcome(o, i % 3 == 0 ? ObjectOutcome.Succeeded : ObjectOutcome.Failed, $"err {o.Key}")).ToList(), Ct);
+            await store.RecordOutcomesAsync(pending.Select((o, i) => Outcome(o, i % 3 == 0 ? ObjectOutcome.Succeeded : ObjectOutcome.Failed, $"err {o.Key}")
+                with { Reason = ReasonFor(o.Key) }).ToList(), Ct);
         }
         var failed = new List<FailedObject>();
         await foreach (var f in store.GetFailedObjectsAsync(task.Id, Ct)) failed.Add(f);
         var status = await store.GetStatusAsync(task.Id, Ct);
         Assert.True(status.Failed > 1000, "more than one page");
-        Assert.Equal(status.Failed, failed.Count);
+        // Archived objects are failures counted apart: the export lists both.
+        Assert.Equal(status.Failed + status.Archived, failed.Count);
+        Assert.Equal(failed.Count(f => f.Reason == FailureReason.SourceArchived), status.Archived);
+        Assert.True(status.Archived > 0);
         Assert.Equal(failed.Select(f => f.Key).Order(StringComparer.Ordinal), failed.Select(f => f.Key));
         Assert.Equal(failed.Count, failed.Select(f => f.Key).Distinct().Count());
-        Assert.All(failed, f => Assert.Equal(("t", $"err {f.Key}", 1), (f.TaskName, f.Error, f.Attempts)));
+        Assert.All(failed, f => Assert.Equal(("t", $"err {f.Key}", 1, ReasonFor(f.Key)), (f.TaskName, f.Error, f.Attempts, f.Reason)));
+        Assert.Equal(3, failed.Select(f => f.Reason).Distinct().Count());
     }
+
+    private static FailureReason ReasonFor(string key) =>
+        (key[^1] % 3) switch { 0 => FailureReason.NotFound, 1 => FailureReason.Throttled, _ => FailureReason.SourceArchived };
 
     [StoreFact]
     public async Task Keys_are_ordered_and_ranged_by_their_utf8_bytes()

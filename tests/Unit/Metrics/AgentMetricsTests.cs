@@ -27,7 +27,7 @@ public class AgentMetricsTests
         task.Recorded(ObjectOutcome.Skipped, 0, 30);
         task.Recorded(ObjectOutcome.Failed, 0, 7);
         task.ObjectStarted();
-        task.Retried("request", new StoreException(StoreErrorKind.Transient, "busy") { Cause = TransientCause.Throttled });
+        task.Retried("request", new StoreException(StoreErrorKind.Transient, "busy", reason: FailureReason.Throttled));
         var text = await metrics.ExportTextAsync();
         Assert.Equal(2, Sample(text, "mspmigration_objects_total{task=\"photos\",outcome=\"succeeded\"}"));
         Assert.Equal(150, Sample(text, "mspmigration_object_bytes_total{task=\"photos\",outcome=\"succeeded\"}"));

@@ -49,11 +49,12 @@ public class ObjectCopierTests
     {
         var source = new MemoryStore();
         source.Objects["k"] = [9];
-        for (var i = 0; i < 5; i++) source.ReadFaults.Enqueue(new StoreException(StoreErrorKind.Transient, "503"));
+        for (var i = 0; i < 5; i++) source.ReadFaults.Enqueue(new StoreException(StoreErrorKind.Transient, "503", reason: FailureReason.Throttled));
         var outcome = await Copier(source, new MemoryStore(), attempts: 3).CopyAsync(Item(source, "k"), CancellationToken.None);
         Assert.Equal(ObjectOutcome.Failed, outcome.Outcome);
         Assert.Equal(3, outcome.Attempts);
         Assert.Contains("gave up after 3 attempts", outcome.Error);
+        Assert.Equal(FailureReason.Throttled, outcome.Reason);
     }
 
     [Fact]
@@ -71,6 +72,7 @@ public class ObjectCopierTests
         Assert.Equal(ObjectOutcome.Failed, failed.Outcome);
         Assert.Contains("gave up after 2 attempts", failed.Error);
         Assert.Contains("changed while it was being copied", failed.Error);
+        Assert.Equal(FailureReason.SourceChanged, failed.Reason);
     }
 
     [Fact]
@@ -100,6 +102,7 @@ public class ObjectCopierTests
         Assert.Equal(ObjectOutcome.Failed, outcome.Outcome);
         Assert.Equal(1, outcome.Attempts);
         Assert.Equal("access denied to 'k'", outcome.Error);
+        Assert.Equal(FailureReason.AccessDenied, outcome.Reason);
     }
 
     [Fact]
@@ -111,6 +114,7 @@ public class ObjectCopierTests
         var outcome = await Copier(source, new MemoryStore()).CopyAsync(Item(source, "k"), CancellationToken.None);
         Assert.Equal(ObjectOutcome.Failed, outcome.Outcome);
         Assert.Contains("CRC-64", outcome.Error);
+        Assert.Equal(FailureReason.IntegrityMismatch, outcome.Reason);
     }
 
     [Fact]
@@ -122,6 +126,7 @@ public class ObjectCopierTests
         var outcome = await Copier(source, destination).CopyAsync(Item(source, "k"), CancellationToken.None);
         Assert.Equal(ObjectOutcome.Failed, outcome.Outcome);
         Assert.Contains("destination reports", outcome.Error);
+        Assert.Equal(FailureReason.IntegrityMismatch, outcome.Reason);
     }
 
     [Fact]
@@ -146,5 +151,20 @@ public class ObjectCopierTests
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             Copier(source, new MemoryStore()).CopyAsync(Item(source, "k"), cts.Token));
+    }
+
+    [Theory]
+    [InlineData(typeof(TimeoutException), FailureReason.Timeout)]
+    [InlineData(typeof(TaskCanceledException), FailureReason.Timeout)]
+    [InlineData(typeof(IOException), FailureReason.ConnectionFailed)]
+    [InlineData(typeof(System.Net.Http.HttpRequestException), FailureReason.ConnectionFailed)]
+    [InlineData(typeof(InvalidOperationException), FailureReason.Other)]
+    public async Task Errors_no_store_mapped_are_given_a_reason_by_their_type(Type error, FailureReason expected)
+    {
+        var source = new MemoryStore();
+        source.Objects["k"] = [9];
+        source.ReadFaults.Enqueue((Exception)Activator.CreateInstance(error)!);
+        var outcome = await Copier(source, new MemoryStore(), attempts: 1).CopyAsync(Item(source, "k"), CancellationToken.None);
+        Assert.Equal((ObjectOutcome.Failed, expected), (outcome.Outcome, outcome.Reason));
     }
 }

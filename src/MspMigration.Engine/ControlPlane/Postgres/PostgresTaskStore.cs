@@ -59,7 +59,7 @@ public sealed class PostgresTaskStore : SqlTaskStore
             INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64)
             SELECT @t, u.k, u.s, u.m, u.e, u.c FROM unnest(@k, @s, @m, @e, @c) AS u(k, s, m, e, c)
             ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
-                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL, reason = NULL
             WHERE objects.outcome = {outcome.Failed} OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
                OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
             RETURNING key, size

@@ -8,7 +8,7 @@ namespace MspMigration.Engine.ControlPlane.Sql;
 /// </summary>
 internal static class Schema
 {
-    public static readonly string[] Migrations = [V1, V2, V3];
+    public static readonly string[] Migrations = [V1, V2, V3, V4];
 
     // v1. Times are milliseconds since the epoch ({bigint}); {key} columns sort in byte order,
     // S3's UTF-8 listing order.
@@ -100,5 +100,12 @@ internal static class Schema
         CREATE UNIQUE INDEX tasks_name_folded ON tasks(lower(name));
         ALTER TABLE agents ADD COLUMN boot_id TEXT;
         ALTER TABLE agents ADD COLUMN process_start BIGINT;
+        """;
+
+    // v4: why each failed object failed, by FailureReason name (names survive reordering the
+    // enum); rows journaled before read as Unknown.
+    private const string V4 =
+        """
+        ALTER TABLE objects ADD COLUMN reason TEXT;
         """;
 }

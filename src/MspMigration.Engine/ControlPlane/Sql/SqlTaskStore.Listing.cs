@@ -60,7 +60,7 @@ public abstract partial class SqlTaskStore
         await using var upsert = s.Command("""
             INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64) VALUES(@t, @k, @s, @m, @e, @c)
             ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
-                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL, reason = NULL
             WHERE objects.outcome = {outcome.Failed} OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
                OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
             """, ("@t", taskId), ("@k", ""), ("@s", 0L), ("@m", 0L), ("@e", ""), ("@c", 0L));

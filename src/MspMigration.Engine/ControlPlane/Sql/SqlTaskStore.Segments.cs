@@ -38,23 +38,24 @@ public abstract partial class SqlTaskStore
         // count an object twice. What was copied replaces what was listed, so that a secondary
         // pass compares against the copy. Rows are touched in key order so two batches never deadlock.
         await using var update = s.Command("""
-            UPDATE objects SET outcome = @o, attempts = attempts + @n, crc64 = @c, error = @e, updated_at = {now},
+            UPDATE objects SET outcome = @o, attempts = attempts + @n, crc64 = @c, error = @e, reason = @r, updated_at = {now},
                 size = COALESCE(@s, size), last_modified = COALESCE(@m, last_modified),
                 etag = CASE WHEN @copied = 1 THEN @g ELSE etag END
             WHERE task_id = @t AND key = @k AND outcome = {outcome.Pending}
-            """, ("@o", 0), ("@n", 0), ("@c", 0L), ("@e", ""), ("@s", 0L), ("@m", 0L), ("@copied", 0), ("@g", ""), ("@t", 0L), ("@k", ""));
+            """, ("@o", 0), ("@n", 0), ("@c", 0L), ("@e", ""), ("@r", ""), ("@s", 0L), ("@m", 0L), ("@copied", 0), ("@g", ""), ("@t", 0L), ("@k", ""));
         foreach (var o in outcomes.OrderBy(o => o.TaskId).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
             update.Parameters[0].Value = (int)o.Outcome;
             update.Parameters[1].Value = o.Attempts;
             update.Parameters[2].Value = o.Crc64 is { } crc ? unchecked((long)crc) : DBNull.Value;
             update.Parameters[3].Value = (object?)o.Error ?? DBNull.Value;
-            update.Parameters[4].Value = o.Copied is { } c1 ? c1.Size : DBNull.Value;
-            update.Parameters[5].Value = o.Copied is { } c2 ? c2.LastModified.ToUnixTimeMilliseconds() : DBNull.Value;
-            update.Parameters[6].Value = o.Copied is null ? 0 : 1;
-            update.Parameters[7].Value = (object?)o.Copied?.ETag ?? DBNull.Value;
-            update.Parameters[8].Value = o.TaskId;
-            update.Parameters[9].Value = o.Key;
+            update.Parameters[4].Value = o.Outcome == ObjectOutcome.Failed ? (o.Reason ?? FailureReason.Unknown).ToString() : DBNull.Value;
+            update.Parameters[5].Value = o.Copied is { } c1 ? c1.Size : DBNull.Value;
+            update.Parameters[6].Value = o.Copied is { } c2 ? c2.LastModified.ToUnixTimeMilliseconds() : DBNull.Value;
+            update.Parameters[7].Value = o.Copied is null ? 0 : 1;
+            update.Parameters[8].Value = (object?)o.Copied?.ETag ?? DBNull.Value;
+            update.Parameters[9].Value = o.TaskId;
+            update.Parameters[10].Value = o.Key;
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }, cancellationToken);
@@ -82,7 +83,7 @@ public abstract partial class SqlTaskStore
         while (true)
         {
             var page = await ReadAsync(s => s.QueryAsync("""
-                SELECT key, size, attempts, error, updated_at FROM objects
+                SELECT key, size, attempts, error, updated_at, reason FROM objects
                 WHERE task_id = @t AND outcome = {outcome.Failed} AND key > @a ORDER BY key LIMIT @n
                 """, r => new FailedObject
                 {
@@ -92,10 +93,20 @@ public abstract partial class SqlTaskStore
                     Attempts = DbSession.Int(r, 2),
                     Error = DbSession.NullableString(r, 3),
                     LastAttemptAt = DbSession.NullableTime(r, 4),
+                    Reason = ReadReason(DbSession.NullableString(r, 5)),
                 }, cancellationToken, ("@t", taskId), ("@a", after), ("@n", FailedPageSize)), cancellationToken).ConfigureAwait(false);
             foreach (var item in page) yield return item;
             if (page.Count < FailedPageSize) yield break;
             after = page[^1].Key;
         }
     }
+
+    /// <summary>
+    /// Rows journaled before reasons were kept have none (Unknown); a name this build does not
+    /// know, written by a newer one, reads as Other rather than failing the export.
+    /// </summary>
+    internal static FailureReason ReadReason(string? name) =>
+        name is null ? FailureReason.Unknown
+        : Enum.TryParse<FailureReason>(name, ignoreCase: false, out var reason) && Enum.IsDefined(reason) && !char.IsDigit(name[0]) ? reason
+        : FailureReason.Other;
 }

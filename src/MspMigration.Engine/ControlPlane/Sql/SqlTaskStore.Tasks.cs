@@ -105,10 +105,14 @@ public abstract partial class SqlTaskStore
                 SegmentsDone = DbSession.Int(r, 3),
             }, cancellationToken, ("@t", taskId)).ConfigureAwait(false)).Single();
         // Counted from the journal itself, so retries and secondary passes can never skew them.
-        var byOutcome = await s.QueryAsync("SELECT outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects WHERE task_id = @t GROUP BY outcome",
-            r => (Outcome: (ObjectOutcome)DbSession.Int(r, 0), Count: DbSession.Long(r, 1), Bytes: DbSession.Long(r, 2)),
+        // Archived objects are failures counted apart, in the same pass over the rows.
+        var byOutcome = await s.QueryAsync("""
+            SELECT outcome, CASE WHEN reason = 'SourceArchived' THEN 1 ELSE 0 END, COUNT(*), COALESCE(SUM(size), 0) FROM objects
+            WHERE task_id = @t GROUP BY outcome, CASE WHEN reason = 'SourceArchived' THEN 1 ELSE 0 END
+            """,
+            r => (Outcome: (ObjectOutcome)DbSession.Int(r, 0), Archived: DbSession.Int(r, 1) == 1, Count: DbSession.Long(r, 2), Bytes: DbSession.Long(r, 3)),
             cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        foreach (var (outcome, count, bytes) in byOutcome) counts.Add(outcome, count, bytes);
+        foreach (var (outcome, archived, count, bytes) in byOutcome) counts.Add(outcome, count, bytes, archived);
         return StatusBuilder.Build(task, counts);
     }, cancellationToken);
 
@@ -134,7 +138,7 @@ public abstract partial class SqlTaskStore
                                  ORDER BY sg.seq DESC LIMIT 1)
                          FROM objects o WHERE o.task_id = @t AND o.outcome = {outcome.Failed})
             """, cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL WHERE task_id = @t AND outcome = {outcome.Failed}",
+        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL WHERE task_id = @t AND outcome = {outcome.Failed}",
             cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET state = 'Running', state_reason = NULL, finished_at = NULL, listing_owner = NULL, listing_lease_until = NULL

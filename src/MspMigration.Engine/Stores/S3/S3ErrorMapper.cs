@@ -6,23 +6,14 @@ using MspMigration.Engine.Configuration;
 namespace MspMigration.Engine.Stores.S3;
 
 /// <summary>
-/// Turns SDK and network exceptions into StoreExceptions whose kind decides retrying: throttling,
-/// 5xx, timeouts and resets are transient; 403, 404 and bad credentials fail at once. Messages
-/// name the bucket and key and what to check, never a credential.
+/// Turns SDK and network exceptions into StoreExceptions whose kind decides retrying and whose
+/// reason is what the user groups failures by. Service error codes are read from the table of
+/// documented codes (<see cref="S3ErrorCodes"/>), then by HTTP status: throttling, 5xx, timeouts
+/// and resets are transient; 403, 404 and bad credentials fail at once. Messages name the bucket
+/// and key and what to check, never a credential.
 /// </summary>
 public static class S3ErrorMapper
 {
-    private static readonly HashSet<string> TransientCodes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "SlowDown", "Throttling", "ThrottlingException", "RequestThrottled", "TooManyRequests", "RequestLimitExceeded",
-        "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed", "OperationAborted",
-    };
-
-    private static readonly HashSet<string> CredentialCodes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecretId", "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed",
-    };
-
     /// <param name="anonymous">The request was unsigned: the profile has no credentials.</param>
     public static StoreException Map(Exception e, string where, string operation, bool anonymous = false)
     {
@@ -31,7 +22,7 @@ public static class S3ErrorMapper
         if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
             return new(StoreErrorKind.Other, Message(operation, where, "the service's host name does not resolve; check the region, endpoint and internal settings of the credential profile"), e) { StoreWide = true };
         if (Find<System.Net.Sockets.SocketException>(e) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
-            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e) { StoreWide = true };
+            return new(StoreErrorKind.Transient, Message(operation, where, "the connection was refused; check the endpoint and that the service is reachable from this machine"), e, FailureReason.ConnectionFailed) { StoreWide = true };
         switch (e)
         {
             case AmazonServiceException service:
@@ -39,40 +30,25 @@ public static class S3ErrorMapper
                 var code = service.ErrorCode ?? "";
                 var status = service.StatusCode;
                 var detail = $"{(int)status} {code}".Trim();
-                if (CredentialCodes.Contains(code))
-                    return new(StoreErrorKind.AccessDenied, Message(operation, where, $"the credentials were rejected ({detail}); check the access key id and secret of the credential profile"), e) { StoreWide = true };
-                if (code is "NoSuchBucket")
-                    return new(StoreErrorKind.NotFound, Message(operation, where, $"the bucket does not exist ({detail}); check the bucket name, region and endpoint"), e) { StoreWide = true };
-                if (code is "PermanentRedirect" or "SecondLevelDomainForbidden" or "AuthorizationQueryParametersError" or "InvalidBucketName")
-                    return new(StoreErrorKind.Other, Message(operation, where, $"the endpoint or addressing style does not suit this bucket ({detail}); check region, endpoint and force_path_style"), e) { StoreWide = true };
-                if (status == HttpStatusCode.NotFound || code is "NoSuchKey" or "NoSuchUpload")
-                    return new(StoreErrorKind.NotFound, Message(operation, where, $"not found ({detail})"), e);
-                if ((status == HttpStatusCode.Forbidden || code is "AccessDenied") && anonymous)
-                    return new(StoreErrorKind.AccessDenied, Message(operation, where, $"access denied ({detail}) to an anonymous request: " +
-                        "the credential profile has no credentials (neither in agent.toml nor in the environment); add access_key_id and secret_access_key to it"), e);
-                if (status == HttpStatusCode.Forbidden || code is "AccessDenied")
-                    return new(StoreErrorKind.AccessDenied, Message(operation, where, $"access denied ({detail}); check the permissions of the credential profile on this bucket"), e);
-                // Only reads pinned with If-Match to the version a copy began with ask for this.
-                if (status == HttpStatusCode.PreconditionFailed || code is "PreconditionFailed")
-                    return new(StoreErrorKind.SourceChanged, Message(operation, where, $"the source object changed while it was being copied ({detail})"), e);
-                if (code is "InvalidDigest" or "BadDigest")
-                    return new(StoreErrorKind.IntegrityMismatch, Message(operation, where, $"the service found the body damaged in transit ({detail})"), e);
-                if (TransientCodes.Contains(code) || (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
-                    return new(StoreErrorKind.Transient, Message(operation, where, $"the service is busy or failing ({detail})"), e) { Cause = CauseOf(code, status) };
-                if (code is "KeyTooLongError" or "InvalidArgument" or "InvalidURI")
-                    return new(StoreErrorKind.InvalidKey, Message(operation, where, $"the service rejected the request ({detail})"), e);
+                if (S3ErrorCodes.Find(code) is { } known)
+                {
+                    var says = known.Reason == FailureReason.AccessDenied && !known.StoreWide && anonymous ? Anonymous : known.Says;
+                    return new(known.Kind, Message(operation, where, $"{says} ({detail})"), e, known.Reason) { StoreWide = known.StoreWide };
+                }
                 if (status == 0 && service.InnerException is { } inner && IsNetwork(inner))
-                    return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e);
-                return new(StoreErrorKind.Other, Message(operation, where, $"failed ({detail}: {Redacted(service.Message)})"), e);
+                    return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e, NetworkReason(inner));
+                return ByStatus(status) is { } byStatus
+                    ? new(byStatus.Kind, Message(operation, where, $"{(anonymous && byStatus.Reason == FailureReason.AccessDenied ? Anonymous : byStatus.Says)} ({detail})"), e, byStatus.Reason)
+                    : new(StoreErrorKind.Other, Message(operation, where, $"failed ({detail}: {Redacted(service.Message)})"), e);
             }
             case AmazonClientException client when client.InnerException is { } inner && IsNetwork(inner):
-                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e);
+                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({inner.GetType().Name}: {Redacted(inner.Message)})"), e, NetworkReason(inner));
             case AmazonClientException client:
                 return new(StoreErrorKind.Other, Message(operation, where, $"the request could not be made ({Redacted(client.Message)})"), e);
             case TimeoutException or TaskCanceledException:
-                return new(StoreErrorKind.Transient, Message(operation, where, "timed out"), e);
+                return new(StoreErrorKind.Transient, Message(operation, where, "timed out"), e, FailureReason.Timeout);
             case var _ when IsNetwork(e):
-                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({e.GetType().Name}: {Redacted(e.Message)})"), e);
+                return new(StoreErrorKind.Transient, Message(operation, where, $"network error ({e.GetType().Name}: {Redacted(e.Message)})"), e, NetworkReason(e));
             default:
                 return new(StoreErrorKind.Other, Message(operation, where, $"{e.GetType().Name}: {Redacted(e.Message)}"), e);
         }
@@ -89,15 +65,24 @@ public static class S3ErrorMapper
         _ => IsNetwork(e) || e is OperationCanceledException,
     };
 
-    private static readonly HashSet<string> ThrottleCodes = new(StringComparer.OrdinalIgnoreCase)
+    private const string Anonymous = "access denied to an anonymous request: the credential profile has no credentials " +
+        "(neither in agent.toml nor in the environment); add access_key_id and secret_access_key to it";
+
+    /// <summary>A code not in <see cref="S3ErrorCodes"/> (or none, as in a HEAD's answer) is read by its HTTP status.</summary>
+    internal static S3ErrorCode? ByStatus(HttpStatusCode status) => (int)status switch
     {
-        "SlowDown", "Throttling", "ThrottlingException", "RequestThrottled", "TooManyRequests", "RequestLimitExceeded",
+        404 => new("", 404, StoreErrorKind.NotFound, FailureReason.NotFound, false, "not found", ""),
+        403 => new("", 403, StoreErrorKind.AccessDenied, FailureReason.AccessDenied, false, "access denied; check the permissions of the credential profile on this bucket", ""),
+        412 => new("", 412, StoreErrorKind.SourceChanged, FailureReason.SourceChanged, false, "the source object changed while it was being copied", ""),
+        429 => new("", 429, StoreErrorKind.Transient, FailureReason.Throttled, false, "the service asks to slow down", ""),
+        408 => new("", 408, StoreErrorKind.Transient, FailureReason.Timeout, false, "the service timed out reading the request", ""),
+        >= 500 and <= 599 => new("", (int)status, StoreErrorKind.Transient, FailureReason.ServiceError, false, "the service is busy or failing", ""),
+        _ => null,
     };
 
-    private static TransientCause CauseOf(string code, HttpStatusCode status) =>
-        ThrottleCodes.Contains(code) || status == HttpStatusCode.TooManyRequests ? TransientCause.Throttled
-        : code is "RequestTimeout" || status == HttpStatusCode.RequestTimeout ? TransientCause.Timeout
-        : TransientCause.ServerError;
+    /// <summary>A stall or time-out anywhere in the chain is a time-out; anything else broke the connection.</summary>
+    private static FailureReason NetworkReason(Exception e) =>
+        Find<TimeoutException>(e) is not null || Find<TaskCanceledException>(e) is not null ? FailureReason.Timeout : FailureReason.ConnectionFailed;
 
     private static T? Find<T>(Exception? e) where T : Exception
     {

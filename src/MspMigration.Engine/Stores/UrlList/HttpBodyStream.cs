@@ -40,13 +40,13 @@ internal sealed class HttpBodyStream : ReadOnlyStream
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new StoreException(StoreErrorKind.Transient,
-                $"GET {_url} stalled: no data for {_idleTimeout.TotalSeconds:0} s after {_read} bytes (URL list line {_line}).")
-            { Cause = TransientCause.Timeout };
+                $"GET {_url} stalled: no data for {_idleTimeout.TotalSeconds:0} s after {_read} bytes (URL list line {_line}).",
+                reason: FailureReason.Timeout);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new StoreException(StoreErrorKind.Transient,
-                $"GET {_url} broke off after {_read} bytes: {HttpFailures.Reasons(e)} (URL list line {_line}).", e);
+                $"GET {_url} broke off after {_read} bytes: {HttpFailures.Reasons(e)} (URL list line {_line}).", e, FailureReason.ConnectionFailed);
         }
     }
 

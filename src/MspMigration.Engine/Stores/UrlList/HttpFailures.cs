@@ -18,6 +18,17 @@ internal static class HttpFailures
         _ => StoreErrorKind.Other,
     };
 
+    /// <summary>What a user groups the failure by; the kind above decides retrying.</summary>
+    public static FailureReason ReasonOf(HttpStatusCode status) => (int)status switch
+    {
+        404 or 410 => FailureReason.NotFound,
+        401 or 403 => FailureReason.AccessDenied,
+        408 => FailureReason.Timeout,
+        429 => FailureReason.Throttled,
+        >= 500 and <= 599 => FailureReason.ServiceError,
+        _ => FailureReason.Other,
+    };
+
     public static StoreException FromStatus(string method, string url, int line, HttpResponseMessage response)
     {
         var status = response.StatusCode;
@@ -25,10 +36,7 @@ internal static class HttpFailures
             ? $" (a redirect that was not followed: too many, to a non-http(s) URL, or from https to http)"
             : "";
         return new StoreException(KindOf(status),
-            $"{method} {url} answered {(int)status} {response.ReasonPhrase}{detail} (URL list line {line}).")
-        {
-            Cause = (int)status switch { 429 => TransientCause.Throttled, 408 => TransientCause.Timeout, >= 500 => TransientCause.ServerError, _ => TransientCause.Unknown },
-        };
+            $"{method} {url} answered {(int)status} {response.ReasonPhrase}{detail} (URL list line {line}).", reason: ReasonOf(status));
     }
 
     public static StoreException FromException(string method, string url, int line, Exception e) => e switch
@@ -36,7 +44,7 @@ internal static class HttpFailures
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
             new StoreException(StoreErrorKind.Other, $"{method} {url} failed: TLS: {Reasons(e)} (URL list line {line}).", e),
         HttpRequestException or IOException =>
-            new StoreException(StoreErrorKind.Transient, $"{method} {url} failed: {Reasons(e)} (URL list line {line}).", e),
+            new StoreException(StoreErrorKind.Transient, $"{method} {url} failed: {Reasons(e)} (URL list line {line}).", e, FailureReason.ConnectionFailed),
         _ => new StoreException(StoreErrorKind.Other, $"{method} {url} failed: {Reasons(e)} (URL list line {line}).", e),
     };
 
@@ -53,6 +61,5 @@ internal static class HttpFailures
     }
 
     public static StoreException Timeout(string method, string url, int line, TimeSpan after) =>
-        new(StoreErrorKind.Transient, $"{method} {url} gave no response within {after.TotalSeconds:0} s (URL list line {line}).")
-        { Cause = TransientCause.Timeout };
+        new(StoreErrorKind.Transient, $"{method} {url} gave no response within {after.TotalSeconds:0} s (URL list line {line}).", reason: FailureReason.Timeout);
 }
