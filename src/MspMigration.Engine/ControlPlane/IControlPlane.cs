@@ -95,7 +95,14 @@ public interface IControlPlane : IDisposable
     /// <summary>Marks the task finished when its listing is done and every segment is; returns the task's state.</summary>
     Task<MigrationTaskState> TryFinishTaskAsync(long taskId, CancellationToken cancellationToken);
 
+    /// <summary>Status from the task's kept counters: the same cost whatever the journal's size.</summary>
     Task<MigrationStatus> GetStatusAsync(long taskId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts the task's journal row by row, compares with the kept counters and, where they
+    /// differ (a journal edited by hand), replaces the counters with the count. Returns the
+    /// differences found; empty when the counters were right. Journal writers wait meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<CounterMismatch>> RecountAsync(long taskId, CancellationToken cancellationToken);
 
     Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, MigrationTaskSettings options, CancellationToken cancellationToken);
     /// <summary>Moves the task to <paramref name="to"/> if it is in one of <paramref name="from"/>; false otherwise.</summary>
@@ -107,3 +114,6 @@ public interface IControlPlane : IDisposable
     Task DeleteTaskAsync(long taskId, CancellationToken cancellationToken);
     IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(long taskId, CancellationToken cancellationToken);
 }
+
+/// <summary>One outcome whose kept counters disagreed with a count of the journal (before the repair).</summary>
+public sealed record CounterMismatch(ObjectOutcome Outcome, long CountedObjects, long CountedBytes, long JournalObjects, long JournalBytes);

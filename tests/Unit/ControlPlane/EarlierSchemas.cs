@@ -6,8 +6,24 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// </summary>
 internal static class EarlierSchemas
 {
-    public static string[] Sqlite => [SqliteV1, .. AfterV1];
-    public static string[] Postgres => [PostgresV1, .. AfterV1];
+    public static string[] Sqlite => [SqliteV1, .. AfterV1, V4(EarlierCounterTriggers.Sqlite, " WITHOUT ROWID", "INTEGER")];
+    public static string[] Postgres => [PostgresV1, .. AfterV1, V4(EarlierCounterTriggers.Postgres, "", "BIGINT")];
+
+    // v4: per-task counters of the journal, kept by triggers.
+    private static string V4(string triggers, string withoutRowId, string bigint) =>
+        $"""
+        CREATE TABLE task_counters(
+            task_id {bigint} NOT NULL,
+            stripe INTEGER NOT NULL,
+            outcome INTEGER NOT NULL, -- ObjectOutcome
+            objects {bigint} NOT NULL,
+            bytes {bigint} NOT NULL,
+            PRIMARY KEY(task_id, stripe, outcome)
+        ){withoutRowId};
+        {triggers}
+        INSERT INTO task_counters(task_id, stripe, outcome, objects, bytes)
+        SELECT task_id, 0, outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY task_id, outcome;
+        """;
 
     private const string SqliteV1 =
         """

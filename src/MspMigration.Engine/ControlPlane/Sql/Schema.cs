@@ -8,7 +8,7 @@ namespace MspMigration.Engine.ControlPlane.Sql;
 /// </summary>
 internal static class Schema
 {
-    public static readonly string[] Migrations = [V1, V2, V3];
+    public static readonly string[] Migrations = [V1, V2, V3, V4];
 
     // v1. Times are milliseconds since the epoch ({bigint}); {key} columns sort in byte order,
     // S3's UTF-8 listing order.
@@ -100,5 +100,24 @@ internal static class Schema
         CREATE UNIQUE INDEX tasks_name_folded ON tasks(lower(name));
         ALTER TABLE agents ADD COLUMN boot_id TEXT;
         ALTER TABLE agents ADD COLUMN process_start BIGINT;
+        """;
+
+    // v4: per-task counters of the journal (objects and bytes by outcome), kept by triggers in
+    // the transaction of every journal change, so a status costs the same at any journal size.
+    // Readers sum a task's rows (PostgreSQL writes them in stripes). The triggers come first, so
+    // on PostgreSQL they lock out writers of an older build while the journal is counted once.
+    private const string V4 =
+        """
+        CREATE TABLE task_counters(
+            task_id {bigint} NOT NULL,
+            stripe INTEGER NOT NULL,
+            outcome INTEGER NOT NULL, -- ObjectOutcome
+            objects {bigint} NOT NULL,
+            bytes {bigint} NOT NULL,
+            PRIMARY KEY(task_id, stripe, outcome)
+        ){without_rowid};
+        {counter_triggers}
+        INSERT INTO task_counters(task_id, stripe, outcome, objects, bytes)
+        SELECT task_id, 0, outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY task_id, outcome;
         """;
 }
