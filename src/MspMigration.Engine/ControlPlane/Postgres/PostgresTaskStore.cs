@@ -90,24 +90,21 @@ public sealed class PostgresTaskStore : SqlTaskStore
 
     /// <summary>
     /// A batch of outcomes in one statement (arrays unnested server-side), so one round trip and one
-    /// counter change per batch instead of one per object. WITH ORDINALITY and ORDER BY keep the
-    /// caller's key order for row locks; a key given twice is written once (the first).
+    /// counter change per batch instead of one per object. Rows are joined (and so locked) in key
+    /// order, the same order for every batch; a key given twice is written once (the first).
     /// </summary>
     protected override async Task UpdateOutcomesAsync(DbSession s, IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken ct)
     {
         if (outcomes.Count == 0) return;
         await using var cmd = (NpgsqlCommand)s.Command("""
             WITH u AS (
-                SELECT DISTINCT ON (t, k) t, k COLLATE "C" AS k, o, n, c, e, s, m, copied, g, i
+                SELECT DISTINCT ON (t, k) t, k COLLATE "C" AS k, o, n, c, e, s, m, copied, g
                 FROM unnest(@t, @k, @o, @n, @c, @e, @s, @m, @copied, @g) WITH ORDINALITY AS x(t, k, o, n, c, e, s, m, copied, g, i)
-                ORDER BY t, k, i),
-            locked AS (
-                SELECT o.task_id, o.key FROM objects o JOIN u ON o.task_id = u.t AND o.key = u.k
-                WHERE o.outcome = {outcome.Pending} ORDER BY u.i FOR UPDATE OF o)
+                ORDER BY t, k, i)
             UPDATE objects SET outcome = u.o, attempts = objects.attempts + u.n, crc64 = u.c, error = u.e, updated_at = {now},
                 size = COALESCE(u.s, objects.size), last_modified = COALESCE(u.m, objects.last_modified),
                 etag = CASE WHEN u.copied THEN u.g ELSE objects.etag END
-            FROM u JOIN locked l ON l.task_id = u.t AND l.key = u.k
+            FROM u
             WHERE objects.task_id = u.t AND objects.key = u.k AND objects.outcome = {outcome.Pending}
             """);
         cmd.Parameters.Add(Array("t", NpgsqlDbType.Bigint, outcomes.Select(o => o.TaskId).ToArray()));
