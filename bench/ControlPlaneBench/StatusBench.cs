@@ -1,0 +1,80 @@
+using System.Data.Common;
+using System.Diagnostics;
+using MspMigration.Engine.ControlPlane;
+
+namespace MspMigration.Bench;
+
+/// <summary>The time of a status against a journal of a given size, written directly with SQL.</summary>
+internal static class StatusBench
+{
+    public static async Task RunAsync(BenchDatabase db, long objects)
+    {
+        var ct = CancellationToken.None;
+        using var store = db.Open();
+        await store.InitializeAsync(ct);
+        var task = await store.CreateTaskAsync(new TaskSpec("status", "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, null,
+            new MigrationTaskSettings()), ct);
+        var fill = Stopwatch.StartNew();
+        using (var c = db.Connect())
+            Fill(c, db.IsPostgres, task.Id, objects);
+        Console.WriteLine($"  journal of {objects} objects written in {fill.Elapsed.TotalSeconds:F0} s");
+
+        var status = await store.GetStatusAsync(task.Id, ct);
+        if (status.Total != objects) throw new InvalidOperationException($"status counts {status.Total}, expected {objects}");
+        var withCounters = Median(21, () => store.GetStatusAsync(task.Id, ct));
+        // What a status ran before the counters: the journal grouped by outcome.
+        using var raw = db.Connect();
+        var journalCount = Median(5, () =>
+        {
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = $"SELECT outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects WHERE task_id = {task.Id} GROUP BY outcome";
+            cmd.CommandTimeout = 0;
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) { }
+            return Task.CompletedTask;
+        });
+        Console.WriteLine($"RESULT store={(db.IsPostgres ? "postgres" : "sqlite")} objects={objects} status_ms={withCounters:F2} journal_count_ms={journalCount:F1}");
+    }
+
+    private static double Median(int runs, Func<Task> action)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action().GetAwaiter().GetResult();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[runs / 2];
+    }
+
+    /// <summary>Objects (9 in 10 succeeded, the rest pending) and done segments of 1,000, as a run leaves them.</summary>
+    private static void Fill(DbConnection c, bool postgres, long taskId, long objects)
+    {
+        var segments = (objects + 999) / 1000;
+        if (postgres)
+        {
+            BenchDatabase.Exec(c, $"""
+                INSERT INTO objects(task_id, key, size, last_modified, etag, outcome, attempts)
+                SELECT {taskId}, 'photos/' || lpad(g::text, 10, '0') || '.jpg', 100000 + g % 1000, 1700000000000, 'e', CASE WHEN g % 10 = 0 THEN 0 ELSE 1 END, 1
+                FROM generate_series(1, {objects}) g;
+                INSERT INTO segments(task_id, seq, first_key, last_key, object_count, byte_count, state)
+                SELECT {taskId}, g, 'a', 'b', 1000, 0, 2 FROM generate_series(0, {segments - 1}) g;
+                UPDATE tasks SET next_segment_seq = {segments}, listing_done = 1, state = 'Running' WHERE id = {taskId};
+                """);
+            BenchDatabase.Exec(c, "VACUUM ANALYZE objects");
+            return;
+        }
+        BenchDatabase.Exec(c, $"""
+            BEGIN;
+            WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {objects})
+            INSERT INTO objects(task_id, key, size, last_modified, etag, outcome, attempts)
+            SELECT {taskId}, 'photos/' || printf('%010d', n) || '.jpg', 100000 + n % 1000, 1700000000000, 'e', CASE WHEN n % 10 = 0 THEN 0 ELSE 1 END, 1 FROM g;
+            WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < {segments - 1})
+            INSERT INTO segments(task_id, seq, first_key, last_key, object_count, byte_count, state) SELECT {taskId}, n, 'a', 'b', 1000, 0, 2 FROM g;
+            UPDATE tasks SET next_segment_seq = {segments}, listing_done = 1, state = 'Running' WHERE id = {taskId};
+            COMMIT;
+            """);
+    }
+}
