@@ -67,14 +67,16 @@ internal sealed class BenchDatabase : IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Drops what it made, unless BENCH_KEEP=1 (PostgreSQL: the schema is printed, to look at with psql).</summary>
     public void Dispose()
     {
+        if (_pgAdmin is not null && Environment.GetEnvironmentVariable("BENCH_KEEP") is "1") Console.WriteLine($"  kept schema {_schema}");
         if (_sqlitePath is { } path)
         {
             SqliteConnection.ClearAllPools();
             try { Directory.Delete(Path.GetDirectoryName(path)!, true); } catch (IOException) { }
         }
-        else
+        else if (Environment.GetEnvironmentVariable("BENCH_KEEP") is not "1")
         {
             NpgsqlConnection.ClearAllPools();
             Admin($"DROP SCHEMA IF EXISTS {_schema} CASCADE");

@@ -6,8 +6,9 @@
 //       in batches of OUTCOME_BATCH (512, the agent's group-commit limit) and completes the
 //       segment (outcomes/s).
 //   status <sqlite|postgres> [objects]
-//       a task whose journal holds that many objects, written directly with SQL, then the time
-//       of a status (median of 21) and of the journal count a status made before it had counters.
+//       two tasks whose journals hold 2,000 and that many objects, written directly with SQL, then
+//       the time of a status of each (median of 21, alternately) and of the journal count a status
+//       made before it had counters (median of 5).
 // PostgreSQL: MSPMIGRATION_BENCH_PG (a connection string; password from PGPASSWORD), a fresh
 // schema per run. SQLite: a file under BENCH_DIR (default /tmp).
 using System.Diagnostics;
@@ -25,7 +26,7 @@ if (mode is not ("throughput" or "status") || kind is not ("sqlite" or "postgres
 using var db = BenchDatabase.Create(kind);
 if (mode == "status")
 {
-    var objects = long.Parse(args.ElementAtOrDefault(2) ?? "2000");
+    var objects = long.Parse(args.ElementAtOrDefault(2) ?? "1000000");
     await StatusBench.RunAsync(db, objects);
     return 0;
 }

@@ -12,41 +12,54 @@ internal static class StatusBench
         var ct = CancellationToken.None;
         using var store = db.Open();
         await store.InitializeAsync(ct);
-        var task = await store.CreateTaskAsync(new TaskSpec("status", "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, null,
-            new MigrationTaskSettings()), ct);
-        var fill = Stopwatch.StartNew();
-        using (var c = db.Connect())
-            Fill(c, db.IsPostgres, task.Id, objects);
-        Console.WriteLine($"  journal of {objects} objects written in {fill.Elapsed.TotalSeconds:F0} s");
-
-        var status = await store.GetStatusAsync(task.Id, ct);
-        if (status.Total != objects) throw new InvalidOperationException($"status counts {status.Total}, expected {objects}");
-        var withCounters = Median(21, () => store.GetStatusAsync(task.Id, ct));
-        // What a status ran before the counters: the journal grouped by outcome.
-        using var raw = db.Connect();
-        var journalCount = Median(5, () =>
+        // A small task and a large one in one database, timed alternately, so that both see the same load.
+        var tasks = new List<(long Id, long Objects)>();
+        foreach (var (name, count) in new[] { ("small", 2000L), ("large", objects) })
         {
-            using var cmd = raw.CreateCommand();
-            cmd.CommandText = $"SELECT outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects WHERE task_id = {task.Id} GROUP BY outcome";
-            cmd.CommandTimeout = 0;
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) { }
-            return Task.CompletedTask;
-        });
-        Console.WriteLine($"RESULT store={(db.IsPostgres ? "postgres" : "sqlite")} objects={objects} status_ms={withCounters:F2} journal_count_ms={journalCount:F1}");
+            var task = await store.CreateTaskAsync(new TaskSpec(name, "local:///src", null, "local:///dst", null, SameNamePolicy.Overwrite, null,
+                new MigrationTaskSettings()), ct);
+            var fill = Stopwatch.StartNew();
+            using (var c = db.Connect())
+                Fill(c, db.IsPostgres, task.Id, count);
+            Console.WriteLine($"  journal of {count} objects written in {fill.Elapsed.TotalSeconds:F0} s");
+            if ((await store.GetStatusAsync(task.Id, ct)).Total != count) throw new InvalidOperationException($"status of {name} does not count {count}");
+            tasks.Add((task.Id, count));
+        }
+        using var raw = db.Connect();
+        var status = tasks.Select(_ => new List<double>()).ToArray();
+        var journal = tasks.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < 21; round++)
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                status[i].Add(Time(() => store.GetStatusAsync(tasks[i].Id, ct).GetAwaiter().GetResult()));
+                // What a status ran before the counters: the journal grouped by outcome (5 rounds: seconds each when large).
+                if (round < 5) journal[i].Add(Time(() => CountJournal(raw, tasks[i].Id)));
+            }
+        Console.WriteLine($"RESULT store={(db.IsPostgres ? "postgres" : "sqlite")} small=2000 large={objects} " +
+            $"status_ms_small={Median(status[0]):F2} status_ms_large={Median(status[1]):F2} " +
+            $"journal_count_ms_small={Median(journal[0]):F1} journal_count_ms_large={Median(journal[1]):F1}");
     }
 
-    private static double Median(int runs, Func<Task> action)
+    private static void CountJournal(DbConnection c, long taskId)
     {
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            action().GetAwaiter().GetResult();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[runs / 2];
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT outcome, COUNT(*), COALESCE(SUM(size), 0) FROM objects WHERE task_id = {taskId} GROUP BY outcome";
+        cmd.CommandTimeout = 0;
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) { }
+    }
+
+    private static double Time(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> times)
+    {
+        var sorted = times.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>Objects (9 in 10 succeeded, the rest pending) and done segments of 1,000, as a run leaves them.</summary>

@@ -77,7 +77,16 @@ internal static class ThroughputBench
         if ((await lister.RecountAsync(task.Id, ct)).Count > 0) throw new InvalidOperationException("counters differ from the journal");
         Console.WriteLine($"RESULT store={(db.IsPostgres ? "postgres" : "sqlite")} workers={workers} objects={count} batch={batch} " +
             $"ingest_rows_per_s={count / ingest.TotalSeconds:F0} claims_per_s={segments / claims.TotalSeconds:F0} " +
-            $"outcomes_per_s={count / outcomes.TotalSeconds:F0}");
+            $"outcomes_per_s={count / outcomes.TotalSeconds:F0} journal_bytes_per_object={JournalBytes(db) / count}");
         foreach (var store in stores) store.Dispose();
+    }
+
+    /// <summary>The journal with its indexes (PostgreSQL), or the whole database file (SQLite: the journal is nearly all of it).</summary>
+    private static long JournalBytes(BenchDatabase db)
+    {
+        using var c = db.Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = db.IsPostgres ? "SELECT pg_total_relation_size('objects')" : "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+        return Convert.ToInt64(cmd.ExecuteScalar());
     }
 }
