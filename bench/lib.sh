@@ -230,8 +230,10 @@ controlplane_bench() {
     if [ -n "${MSPMIGRATION_TEST_PG:-}" ]; then
       started=1
       export MSPMIGRATION_BENCH_PG="$MSPMIGRATION_TEST_PG"
-      psql -h 127.0.0.1 -p "$(sed 's/.*Port=\([0-9]*\).*/\1/' <<< "$MSPMIGRATION_TEST_PG")" -U postgres -qAt \
-        -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" >/dev/null
+      # Its options come on the command line, which outranks ALTER SYSTEM: restart with fsync on.
+      bash "$ROOT/tests/infra/postgres.sh" pause
+      sed -i 's/fsync=off/fsync=on/' "$MSPMIGRATION_TEST_PGDIR/options"
+      bash "$ROOT/tests/infra/postgres.sh" resume
     fi
   fi
   [ -n "${MSPMIGRATION_BENCH_PG:-}" ] && stores+=(postgres) || echo "  no PostgreSQL: SQLite only"
