@@ -213,6 +213,42 @@ crc_bench() {
   rm -rf "$dir"/cp-* "$dir"/copy-*; sync
 }
 
+# The control plane alone (bench/ControlPlaneBench): listing rows ingested/s, segment claims/s and
+# outcomes/s with CP_WORKERS workers (8), each a store of its own as each agent is, on SQLite and
+# on PostgreSQL; then the time of a status at 2,000 objects and at CP_STATUS_LARGE (1,000,000)
+# written directly with SQL. PostgreSQL: $MSPMIGRATION_BENCH_PG, else a throwaway cluster from
+# tests/infra/postgres.sh with fsync turned back on (that script turns it off for tests; an
+# operator's server keeps it on). Results: results/controlplane.txt (RESULT lines).
+controlplane_bench() {
+  local bin="$WORK/controlplane/bin" out="$RESULTS/controlplane.txt" workers=${CP_WORKERS:-8} objects=${CP_OBJECTS:-200000}
+  local stores=(sqlite) started= run store n
+  echo "== controlplane: $objects objects, $workers workers, $RUNS runs each; status at 2,000 and ${CP_STATUS_LARGE:-1000000} objects"
+  mkdir -p "$WORK/controlplane"
+  dotnet build "$HERE/ControlPlaneBench" -c Release -o "$bin" -v quiet -nologo >/dev/null
+  if [ -z "${MSPMIGRATION_BENCH_PG:-}" ]; then
+    eval "$(bash "$ROOT/tests/infra/postgres.sh" start)"
+    if [ -n "${MSPMIGRATION_TEST_PG:-}" ]; then
+      started=1
+      export MSPMIGRATION_BENCH_PG="$MSPMIGRATION_TEST_PG"
+      # Its options come on the command line, which outranks ALTER SYSTEM: restart with fsync on.
+      bash "$ROOT/tests/infra/postgres.sh" pause
+      sed -i 's/fsync=off/fsync=on/' "$MSPMIGRATION_TEST_PGDIR/options"
+      bash "$ROOT/tests/infra/postgres.sh" resume
+    fi
+  fi
+  [ -n "${MSPMIGRATION_BENCH_PG:-}" ] && stores+=(postgres) || echo "  no PostgreSQL: SQLite only"
+  : > "$out"
+  for run in $(seq 1 "$RUNS"); do
+    for store in "${stores[@]}"; do
+      BENCH_DIR="$WORK/controlplane" dotnet "$bin/ControlPlaneBench.dll" throughput "$store" "$workers" "$objects" | tee -a "$out"
+    done
+  done
+  for store in "${stores[@]}"; do
+    BENCH_DIR="$WORK/controlplane" dotnet "$bin/ControlPlaneBench.dll" status "$store" "${CP_STATUS_LARGE:-1000000}" | tee -a "$out"
+  done
+  [ -z "$started" ] || bash "$ROOT/tests/infra/postgres.sh" stop
+}
+
 # s3rver -> s3rver: two single-threaded s3rver processes (source, destination) on this machine.
 # Needs the S3 adapter (store scheme s3://, [profiles.*] with endpoint and force_path_style).
 S3_PORTS=(4590 4591)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of this module against rclone (and cp as the physical reference).
-# Usage: bench/run.sh [small|large|million|crc|fsync|s3-small|s3-large ...]   (default: small large crc)
+# Usage: bench/run.sh [small|large|million|crc|fsync|controlplane|s3-small|s3-large ...]   (default: small large crc controlplane)
 # Env:   RUNS (3), CONCURRENCY (16), BENCH_DIR (/tmp/mspmigration-bench), SKIP_BUILD=1,
 #        BENCH_FS=loop|dir (loop when root: a private ext4 file system, see prepare_fs)
 # Each workload's data is made once; then the tools run alternately RUNS times each, so noise
@@ -25,13 +25,14 @@ prepare_fs
 machine_info > "$RESULTS/machine.txt"
 
 workloads=("$@")
-[ ${#workloads[@]} -gt 0 ] || workloads=(small large crc)
+[ ${#workloads[@]} -gt 0 ] || workloads=(small large crc controlplane)
 for w in "${workloads[@]}"; do
   case "$w" in
     small)    local_pair small 10000 4096 100 ;;
     large)    local_pair large 8 $((256 * 1024 * 1024)) 1000 ;;
     million)  million ;;
     crc)      crc_bench ;;
+    controlplane) controlplane_bench ;;
     fsync)    local_pair fsync 10000 4096 100 mspmigration mspmigration-nofsync rclone cp ;;
     s3-small) s3_pair s3-small 10000 4096 100 ;;
     s3-large) s3_pair s3-large 8 $((256 * 1024 * 1024)) 1000 ;;

@@ -30,10 +30,21 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
     [ValidateRange(1, 3600)]
     public int PollIntervalSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// Count the journal object by object and compare with the counters the status reads; where they
+    /// differ (a journal edited by hand), warn and replace them with the count.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Recount { get; set; }
+
     protected override void ProcessRecord() =>
         // No name means every task: a status overview should not prompt for one.
         ForEachTask(Name.Length == 0 ? ["*"] : Name, (service, name) =>
         {
+            if (Recount)
+                foreach (var m in Run(ct => service.RecountAsync(name, ct)))
+                    WriteWarning($"Task '{name}': the {m.Outcome}{(m.Archived ? " (archived)" : "")} counter read {m.CountedObjects} objects ({m.CountedBytes} bytes) " +
+                        $"but the journal holds {m.JournalObjects} ({m.JournalBytes} bytes); the counter now reads the journal's count.");
             var status = Run(ct => service.GetStatusAsync(name, ct));
             if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);
             else WriteObject(status);

@@ -102,7 +102,14 @@ public interface IControlPlane : IDisposable
     /// <summary>Marks the task finished when its listing is done and every segment is; returns the task's state.</summary>
     Task<MigrationTaskState> TryFinishTaskAsync(long taskId, CancellationToken cancellationToken);
 
+    /// <summary>Status from the task's kept counters: the same cost whatever the journal's size.</summary>
     Task<MigrationStatus> GetStatusAsync(long taskId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts the task's journal row by row, compares with the kept counters and, where they
+    /// differ (a journal edited by hand), replaces the counters with the count. Returns the
+    /// differences found; empty when the counters were right. Journal writers wait meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<CounterMismatch>> RecountAsync(long taskId, CancellationToken cancellationToken);
 
     Task UpdateOptionsAsync(long taskId, SameNamePolicy policy, MigrationTaskSettings options, CancellationToken cancellationToken);
     /// <summary>Moves the task to <paramref name="to"/> if it is in one of <paramref name="from"/>; false otherwise.</summary>
@@ -118,4 +125,11 @@ public interface IControlPlane : IDisposable
     Task<IReadOnlyList<string>> GetSegmentBoundariesAsync(long taskId, CancellationToken cancellationToken);
     /// <summary>Up to <paramref name="limit"/> journal rows with keys after <paramref name="after"/> and up to <paramref name="last"/> (null: open), in key order.</summary>
     Task<IReadOnlyList<JournalEntry>> GetJournalAsync(long taskId, string? after, string? last, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>One outcome whose kept counters disagreed with a count of the journal (before the repair).</summary>
+public sealed record CounterMismatch(ObjectOutcome Outcome, long CountedObjects, long CountedBytes, long JournalObjects, long JournalBytes)
+{
+    /// <summary>The counter of failures whose reason is SourceArchived, kept apart from the other failures.</summary>
+    public bool Archived { get; init; }
 }

@@ -104,6 +104,13 @@ public sealed class MigrationService : IDisposable
         return await Store.GetStatusAsync(task.Id, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Recounts the task's journal and repairs its counters where they differ; returns the differences found.</summary>
+    public async Task<IReadOnlyList<CounterMismatch>> RecountAsync(string name, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(name, cancellationToken).ConfigureAwait(false);
+        return await Store.RecountAsync(task.Id, cancellationToken).ConfigureAwait(false);
+    }
+
     public async IAsyncEnumerable<FailedObject> GetFailedObjectsAsync(string name,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

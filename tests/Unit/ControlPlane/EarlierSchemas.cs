@@ -1,3 +1,5 @@
+using MspMigration.Engine.ControlPlane.Sql;
+
 namespace MspMigration.Tests.Unit.ControlPlane;
 
 /// <summary>
@@ -6,8 +8,24 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// </summary>
 internal static class EarlierSchemas
 {
-    public static string[] Sqlite => [SqliteV1, .. AfterV1];
-    public static string[] Postgres => [PostgresV1, .. AfterV1];
+    public static string[] Sqlite => [SqliteV1, .. AfterV1, V5(JournalCounterTriggers.Sqlite, " WITHOUT ROWID", "INTEGER")];
+    public static string[] Postgres => [PostgresV1, .. AfterV1, V5(JournalCounterTriggers.Postgres, "", "BIGINT")];
+
+    // v5: per-task counters of the journal, kept by triggers (this build's, with archived failures apart).
+    private static string V5(string triggers, string withoutRowId, string bigint) =>
+        $"""
+        CREATE TABLE task_counters(
+            task_id {bigint} NOT NULL,
+            stripe INTEGER NOT NULL,
+            outcome INTEGER NOT NULL, -- ObjectOutcome
+            objects {bigint} NOT NULL,
+            bytes {bigint} NOT NULL,
+            PRIMARY KEY(task_id, stripe, outcome)
+        ){withoutRowId};
+        {triggers}
+        INSERT INTO task_counters(task_id, stripe, outcome, objects, bytes)
+        SELECT task_id, 0, {CounterBuckets.Of("")}, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY 1, 3;
+        """;
 
     private const string SqliteV1 =
         """

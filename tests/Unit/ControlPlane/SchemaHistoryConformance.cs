@@ -14,7 +14,7 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// </summary>
 public abstract partial class SchemaHistoryConformance : IDisposable
 {
-    private const int Current = 4;
+    private const int Current = 5;
     protected CancellationToken Ct => CancellationToken.None;
 
     protected abstract string[] EarlierSteps { get; }
@@ -67,6 +67,9 @@ public abstract partial class SchemaHistoryConformance : IDisposable
         Assert.Equal((3L, 1L, 1L), (status.Total, status.Succeeded, status.Failed));
         // Failures journaled before v4 have no reason: they read as Unknown.
         await foreach (var failed in store.GetFailedObjectsAsync(task.Id, Ct)) Assert.Equal(("b", FailureReason.Unknown), (failed.Key, failed.Reason));
+        // v5 counted the journal once into the counters the status reads.
+        Assert.Equal((30L, 10L), (status.TotalBytes, status.TransferredBytes));
+        Assert.Empty(await store.RecountAsync(task.Id, Ct));
         // v3 told apart names that differ only in case: the later one has its id appended.
         Assert.Equal(2, (await store.ListTasksAsync(Ct)).Count(t => t.Name.StartsWith("Old~", StringComparison.Ordinal) || t.Name == "old"));
         var claimed = await store.ClaimSegmentAsync(task.Id, "agent", TimeSpan.FromMinutes(1), Ct);
@@ -144,7 +147,7 @@ public sealed class SqliteSchemaHistory : SchemaHistoryConformance
         return rows;
     }
 
-    protected override string DropAll => "DROP TABLE objects; DROP TABLE segments; DROP TABLE agents; DROP TABLE tasks; PRAGMA user_version = 0;";
+    protected override string DropAll => "DROP TABLE objects; DROP TABLE segments; DROP TABLE agents; DROP TABLE tasks; DROP TABLE task_counters; PRAGMA user_version = 0;";
 
     public override void Dispose()
     {
@@ -197,7 +200,7 @@ public sealed class PostgresSchemaHistory : SchemaHistoryConformance
         return rows;
     }
 
-    protected override string DropAll => "DROP TABLE objects, segments, agents, tasks, schema_version";
+    protected override string DropAll => "DROP TABLE objects, segments, agents, tasks, task_counters, schema_version; DROP FUNCTION objects_count()";
 
     public override void Dispose() => _db.Dispose();
 }

@@ -89,6 +89,42 @@ public sealed class PostgresTaskStore : SqlTaskStore
     }
 
     /// <summary>
+    /// A batch of outcomes in one statement (arrays unnested server-side), so one round trip and one
+    /// counter change per batch instead of one per object. Rows are joined (and so locked) in key
+    /// order, the same order for every batch; a key given twice is written once (the first).
+    /// </summary>
+    protected override async Task UpdateOutcomesAsync(DbSession s, IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken ct)
+    {
+        if (outcomes.Count == 0) return;
+        await using var cmd = (NpgsqlCommand)s.Command("""
+            WITH u AS (
+                SELECT DISTINCT ON (t, k) t, k COLLATE "C" AS k, o, n, c, e, r, s, m, copied, g
+                FROM unnest(@t, @k, @o, @n, @c, @e, @r, @s, @m, @copied, @g) WITH ORDINALITY AS x(t, k, o, n, c, e, r, s, m, copied, g, i)
+                ORDER BY t, k, i)
+            UPDATE objects SET outcome = u.o, attempts = objects.attempts + u.n, crc64 = u.c, error = u.e, reason = u.r, updated_at = {now},
+                size = COALESCE(u.s, objects.size), last_modified = COALESCE(u.m, objects.last_modified),
+                etag = CASE WHEN u.copied THEN u.g ELSE objects.etag END
+            FROM u
+            WHERE objects.task_id = u.t AND objects.key = u.k AND objects.outcome = {outcome.Pending}
+            """);
+        cmd.Parameters.Add(Array("t", NpgsqlDbType.Bigint, outcomes.Select(o => o.TaskId).ToArray()));
+        cmd.Parameters.Add(Array("k", NpgsqlDbType.Text, outcomes.Select(o => o.Key).ToArray()));
+        cmd.Parameters.Add(Array("o", NpgsqlDbType.Integer, outcomes.Select(o => (int)o.Outcome).ToArray()));
+        cmd.Parameters.Add(Array("n", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempts).ToArray()));
+        cmd.Parameters.Add(Array("c", NpgsqlDbType.Bigint, outcomes.Select(o => o.Crc64 is { } crc ? unchecked((long)crc) : (long?)null).ToArray()));
+        cmd.Parameters.Add(Array("e", NpgsqlDbType.Text, outcomes.Select(o => o.Error).ToArray()));
+        cmd.Parameters.Add(Array("r", NpgsqlDbType.Text, outcomes.Select(o => o.Outcome == ObjectOutcome.Failed ? (o.Reason ?? FailureReason.Unknown).ToString() : null).ToArray()));
+        cmd.Parameters.Add(Array("s", NpgsqlDbType.Bigint, outcomes.Select(o => o.Copied?.Size).ToArray()));
+        cmd.Parameters.Add(Array("m", NpgsqlDbType.Bigint, outcomes.Select(o => o.Copied?.LastModified.ToUnixTimeMilliseconds()).ToArray()));
+        cmd.Parameters.Add(Array("copied", NpgsqlDbType.Boolean, outcomes.Select(o => o.Copied is not null).ToArray()));
+        cmd.Parameters.Add(Array("g", NpgsqlDbType.Text, outcomes.Select(o => o.Copied?.ETag).ToArray()));
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static NpgsqlParameter Array(string name, NpgsqlDbType type, object value) =>
+        new(name, NpgsqlDbType.Array | type) { Value = value };
+
+    /// <summary>
     /// Serialization failures and deadlock victims only: the server rolled those back for sure. A
     /// broken connection is not retried, since its commit may have happened.
     /// </summary>

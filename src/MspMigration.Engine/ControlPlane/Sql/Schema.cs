@@ -8,7 +8,7 @@ namespace MspMigration.Engine.ControlPlane.Sql;
 /// </summary>
 internal static class Schema
 {
-    public static readonly string[] Migrations = [V1, V2, V3, V4];
+    public static readonly string[] Migrations = [V1, V2, V3, V4, V5];
 
     // v1. Times are milliseconds since the epoch ({bigint}); {key} columns sort in byte order,
     // S3's UTF-8 listing order.
@@ -107,5 +107,25 @@ internal static class Schema
     private const string V4 =
         """
         ALTER TABLE objects ADD COLUMN reason TEXT;
+        """;
+
+    // v5: per-task counters of the journal (objects and bytes by outcome), kept by triggers in
+    // the transaction of every journal change, so a status costs the same at any journal size.
+    // Readers sum a task's rows (PostgreSQL writes them in stripes). A counter's outcome is the
+    // journal's, except that failures whose reason is SourceArchived count apart ({counter_bucket}). The triggers come first, so
+    // on PostgreSQL they lock out writers of an older build while the journal is counted once.
+    private const string V5 =
+        """
+        CREATE TABLE task_counters(
+            task_id {bigint} NOT NULL,
+            stripe INTEGER NOT NULL,
+            outcome INTEGER NOT NULL, -- ObjectOutcome
+            objects {bigint} NOT NULL,
+            bytes {bigint} NOT NULL,
+            PRIMARY KEY(task_id, stripe, outcome)
+        ){without_rowid};
+        {counter_triggers}
+        INSERT INTO task_counters(task_id, stripe, outcome, objects, bytes)
+        SELECT task_id, 0, {counter_bucket}, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY 1, 3;
         """;
 }

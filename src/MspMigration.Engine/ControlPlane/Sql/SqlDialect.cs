@@ -22,6 +22,10 @@ public sealed partial class SqlDialect
     public required string KeyText { get; init; }
     /// <summary>After the journal's table: {without_rowid}.</summary>
     public required string WithoutRowId { get; init; }
+    /// <summary>The triggers that keep the journal's counters: {counter_triggers} (see <see cref="JournalCounterTriggers"/>).</summary>
+    public required string CounterTriggers { get; init; }
+    /// <summary>Holds off every journal writer while the journal is recounted (SQLite's write transaction already does).</summary>
+    public required string LockJournal { get; init; }
     /// <summary>Run before the version is read, in the migration's transaction (locks, bookkeeping table).</summary>
     public required string PrepareVersion { get; init; }
     public required string ReadVersion { get; init; }
@@ -43,6 +47,8 @@ public sealed partial class SqlDialect
         BigInt = "INTEGER",
         KeyText = "TEXT",
         WithoutRowId = " WITHOUT ROWID",
+        CounterTriggers = JournalCounterTriggers.Sqlite,
+        LockJournal = "",
         PrepareVersion = "",
         ReadVersion = "PRAGMA user_version",
         WriteVersion = "PRAGMA user_version = {version}",
@@ -63,6 +69,8 @@ public sealed partial class SqlDialect
         BigInt = "BIGINT",
         KeyText = "TEXT COLLATE \"C\"",
         WithoutRowId = "",
+        CounterTriggers = JournalCounterTriggers.Postgres,
+        LockJournal = "LOCK TABLE objects IN SHARE ROW EXCLUSIVE MODE",
         PrepareVersion = "SELECT pg_advisory_xact_lock(1297305677); CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
         ReadVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_version",
         WriteVersion = "DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES({version})",
@@ -77,7 +85,9 @@ public sealed partial class SqlDialect
             .Replace("{identity}", Identity, StringComparison.Ordinal)
             .Replace("{bigint}", BigInt, StringComparison.Ordinal)
             .Replace("{key}", KeyText, StringComparison.Ordinal)
-            .Replace("{without_rowid}", WithoutRowId, StringComparison.Ordinal);
+            .Replace("{without_rowid}", WithoutRowId, StringComparison.Ordinal)
+            .Replace("{counter_triggers}", CounterTriggers, StringComparison.Ordinal)
+            .Replace("{counter_bucket}", CounterBuckets.Of(""), StringComparison.Ordinal);
         // A misspelt token would otherwise reach the database as text and fail far from here.
         if (Token().Match(text) is { Success: true } left)
             throw new InvalidOperationException($"Unknown SQL token {left.Value} in: {sql}");

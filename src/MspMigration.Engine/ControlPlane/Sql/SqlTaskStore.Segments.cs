@@ -32,18 +32,24 @@ public abstract partial class SqlTaskStore
             cancellationToken, ("@t", segment.TaskId), ("@f", segment.FirstKey), ("@l", segment.LastKey)).ConfigureAwait(false),
         cancellationToken);
 
-    public Task RecordOutcomesAsync(IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken cancellationToken) => WriteAsync(async s =>
+    public Task RecordOutcomesAsync(IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken cancellationToken) => WriteAsync(s =>
+        // Rows are touched in key order so two batches never deadlock.
+        UpdateOutcomesAsync(s, outcomes.OrderBy(o => o.TaskId).ThenBy(o => o.Key, StringComparer.Ordinal).ToList(), cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Writes a batch of outcomes, in order. Only a pending object changes: a record from an agent
+    /// whose lease was taken over cannot count an object twice. What was copied replaces what was
+    /// listed, so that a secondary pass compares against the copy.
+    /// </summary>
+    protected virtual async Task UpdateOutcomesAsync(DbSession s, IReadOnlyList<ObjectOutcomeRecord> outcomes, CancellationToken cancellationToken)
     {
-        // Only a pending object changes: a record from an agent whose lease was taken over cannot
-        // count an object twice. What was copied replaces what was listed, so that a secondary
-        // pass compares against the copy. Rows are touched in key order so two batches never deadlock.
         await using var update = s.Command("""
             UPDATE objects SET outcome = @o, attempts = attempts + @n, crc64 = @c, error = @e, reason = @r, updated_at = {now},
                 size = COALESCE(@s, size), last_modified = COALESCE(@m, last_modified),
                 etag = CASE WHEN @copied = 1 THEN @g ELSE etag END
             WHERE task_id = @t AND key = @k AND outcome = {outcome.Pending}
             """, ("@o", 0), ("@n", 0), ("@c", 0L), ("@e", ""), ("@r", ""), ("@s", 0L), ("@m", 0L), ("@copied", 0), ("@g", ""), ("@t", 0L), ("@k", ""));
-        foreach (var o in outcomes.OrderBy(o => o.TaskId).ThenBy(o => o.Key, StringComparer.Ordinal))
+        foreach (var o in outcomes)
         {
             update.Parameters[0].Value = (int)o.Outcome;
             update.Parameters[1].Value = o.Attempts;
@@ -58,7 +64,7 @@ public abstract partial class SqlTaskStore
             update.Parameters[10].Value = o.Key;
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-    }, cancellationToken);
+    }
 
     public Task CompleteSegmentAsync(long segmentId, string agentName, CancellationToken cancellationToken) => WriteAsync(async s =>
     {

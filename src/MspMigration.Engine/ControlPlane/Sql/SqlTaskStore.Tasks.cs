@@ -78,7 +78,7 @@ public abstract partial class SqlTaskStore
         await s.ScalarAsync("SELECT state FROM tasks WHERE id = @t{for_update}", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET
-                state = CASE WHEN EXISTS (SELECT 1 FROM objects WHERE task_id = @t AND outcome = {outcome.Failed})
+                state = CASE WHEN (SELECT COALESCE(SUM(objects), 0) FROM task_counters WHERE task_id = @t AND outcome = {outcome.Failed}) > 0
                              THEN 'CompletedWithFailures' ELSE 'Completed' END,
                 finished_at = {now}
             WHERE id = @t AND listing_done = 1 AND state = 'Running'
@@ -93,26 +93,20 @@ public abstract partial class SqlTaskStore
     {
         var task = (await s.QueryAsync(TaskColumns + " WHERE id = @i", ReadTask, cancellationToken, ("@i", taskId)).ConfigureAwait(false)).SingleOrDefault()
             ?? throw new MigrationException("TaskNotFound", MigrationErrorKind.ObjectNotFound, $"No task with id {taskId}.", taskId);
+        // Segments appended so far are next_segment_seq (never reset); the open ones are what the
+        // partial index holds, a queue that stays short however large the journal grows.
         var counts = (await s.QueryAsync("""
-            SELECT listing_done, changed_in_pass,
-                   (SELECT COUNT(*) FROM segments WHERE task_id = @t), (SELECT COUNT(*) FROM segments WHERE task_id = @t AND state = {segment.Done})
+            SELECT listing_done, changed_in_pass, next_segment_seq,
+                   (SELECT COUNT(*) FROM segments WHERE task_id = @t AND state < {segment.Done})
             FROM tasks WHERE id = @t
             """, r => new JournalCounts
             {
                 ListingDone = DbSession.Long(r, 0) == 1,
                 ChangedInPass = DbSession.Long(r, 1),
                 Segments = DbSession.Int(r, 2),
-                SegmentsDone = DbSession.Int(r, 3),
+                SegmentsDone = DbSession.Int(r, 2) - DbSession.Int(r, 3),
             }, cancellationToken, ("@t", taskId)).ConfigureAwait(false)).Single();
-        // Counted from the journal itself, so retries and secondary passes can never skew them.
-        // Archived objects are failures counted apart, in the same pass over the rows.
-        var byOutcome = await s.QueryAsync("""
-            SELECT outcome, CASE WHEN reason = 'SourceArchived' THEN 1 ELSE 0 END, COUNT(*), COALESCE(SUM(size), 0) FROM objects
-            WHERE task_id = @t GROUP BY outcome, CASE WHEN reason = 'SourceArchived' THEN 1 ELSE 0 END
-            """,
-            r => (Outcome: (ObjectOutcome)DbSession.Int(r, 0), Archived: DbSession.Int(r, 1) == 1, Count: DbSession.Long(r, 2), Bytes: DbSession.Long(r, 3)),
-            cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        foreach (var (outcome, archived, count, bytes) in byOutcome) counts.Add(outcome, count, bytes, archived);
+        await AddCountersAsync(s, taskId, counts, cancellationToken).ConfigureAwait(false);
         return StatusBuilder.Build(task, counts);
     }, cancellationToken);
 
@@ -163,6 +157,7 @@ public abstract partial class SqlTaskStore
     {
         await s.ExecAsync("DELETE FROM objects WHERE task_id = @t", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("DELETE FROM segments WHERE task_id = @t", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
+        await s.ExecAsync("DELETE FROM task_counters WHERE task_id = @t", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("DELETE FROM tasks WHERE id = @t", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
     }, cancellationToken);
 
