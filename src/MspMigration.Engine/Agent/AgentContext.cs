@@ -6,9 +6,11 @@ namespace MspMigration.Engine.Agent;
 
 /// <summary>
 /// What every part of one agent run reads and nothing more: its name, its configuration, the
-/// control plane and the output channel (with the gate that lets a repeated warning through once).
+/// control plane and the output channel (with the gate that lets a repeated warning through once),
+/// and the memory its transfer buffers share ([agent] memory_mb).
 /// </summary>
 internal sealed record AgentContext(string Name, AgentConfig Config, IControlPlane Store, IEngineOutput Output)
 {
     public WarningGate Warnings { get; } = new(Output);
+    public Limits.MemoryBudget Buffers { get; } = new(Config.MemoryBudget);
 }

@@ -54,14 +54,14 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private static Snapshot Parse(MigrationTask task) =>
         new(task, task.TimeWindow is { } window ? TimeWindow.Parse(window) : null);
 
-    public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes)
+    public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes, MemoryBudget? buffers = null)
     {
         var (sourceAt, sourceProfile) = (StoreLocation.Parse(task.Source, "Source"), Profile(task.SourceProfile, config));
         var (destinationAt, destinationProfile) = (StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config));
         // Again here, not only at creation: a symbolic link may have changed since.
         StoreOverlap.Check(sourceAt, task.SourceProfile, sourceProfile, destinationAt, task.DestinationProfile, destinationProfile);
-        var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout);
-        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync);
+        var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout, buffers: buffers);
+        var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync, buffers);
         var limiter = new TaskLimiter();
         var copier = new ObjectCopier(source, destination, config.MaxAttempts, onBytes, limiter: limiter);
         return new TaskRuntime(task, source, destination, limiter, copier, config.GiveUpAfter);

@@ -5,7 +5,8 @@ namespace MspMigration.Engine.Stores;
 /// <summary>How a store opens: the agent's settings that apply to every kind.</summary>
 /// <param name="Stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
 /// <param name="Durable">Writes are flushed to disk before they are reported done (agent.toml fsync).</param>
-public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true);
+/// <param name="Buffers">The agent's memory for transfer buffers, shared by all its stores; null gives the store a default budget of its own.</param>
+public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true, Limits.MemoryBudget? Buffers = null);
 
 /// <summary>
 /// One kind of store, registered once in <see cref="StoreKinds"/>: everything the engine needs to

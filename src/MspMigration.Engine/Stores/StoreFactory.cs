@@ -10,8 +10,10 @@ public static class StoreFactory
 {
     /// <param name="stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
     /// <param name="durable">Local destinations flush what they write before reporting it written (agent.toml fsync).</param>
-    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true) =>
-        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable));
+    /// <param name="buffers">The agent's memory budget for transfer buffers ([agent] memory_mb), shared by its stores.</param>
+    public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true,
+        Limits.MemoryBudget? buffers = null) =>
+        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable, buffers));
 
     /// <summary>Checks, at task creation, what can be checked without credentials; returns warnings for the operator.</summary>
     public static IReadOnlyList<string> ValidateSource(StoreLocation location) => location.Kind.ValidateSource(location);

@@ -47,7 +47,8 @@ public sealed class S3StoreKind : IStoreKind
     public IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options)
     {
         var vendor = ValidateBucket(location);
-        return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: options.Stall), location.Bucket, location.Prefix);
+        return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: options.Stall), location.Bucket, location.Prefix,
+            buffers: options.Buffers);
     }
 
     /// <summary>
