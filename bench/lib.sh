@@ -287,7 +287,8 @@ s3_pair() { # name count size fanout
     "${rc[@]}" copy --transfers 8 "$dir/seed" a:src
   fi
   printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
-  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
+  local low=${3%:*} high=${3#*:}  # a size MIN:MAX steps evenly between the two
+  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * (low + high) / 2 ))" > "$RESULTS/$name.size"
   local tools=(mspmigration mspmigration-warm rclone)
   rm -rf "$dir"/msp-*
   "${rc[@]}" mkdir b:warm

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of this module against rclone (and cp as the physical reference).
-# Usage: bench/run.sh [small|large|million|crc|fsync|controlplane|s3-small|s3-large ...]   (default: small large crc controlplane)
+# Usage: bench/run.sh [small|large|million|crc|fsync|controlplane|s3-small|s3-medium|s3-large|wan|wan-large|wan-small ...]
+#        (default: small large crc controlplane; wan is wan-large and wan-small, see wan.sh)
 # Env:   RUNS (3), CONCURRENCY (16), BENCH_DIR (/tmp/mspmigration-bench), SKIP_BUILD=1,
 #        BENCH_FS=loop|dir (loop when root: a private ext4 file system, see prepare_fs)
 # Each workload's data is made once; then the tools run alternately RUNS times each, so noise
@@ -14,8 +15,9 @@ WORK=${BENCH_DIR:-/tmp/mspmigration-bench}
 RESULTS="$HERE/results"
 export NO_COLOR=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 source "$HERE/lib.sh"
-S3_PIDS= WARM_PID=
-trap '[ -z "$WARM_PID" ] || kill $WARM_PID 2>/dev/null; [ -z "$S3_PIDS" ] || kill $S3_PIDS 2>/dev/null' EXIT
+source "$HERE/wan.sh"
+S3_PIDS= WARM_PID= WAN_USED=
+trap '[ -z "$WARM_PID" ] || kill $WARM_PID 2>/dev/null; [ -z "$S3_PIDS" ] || kill $S3_PIDS 2>/dev/null; [ -z "$WAN_USED" ] || wan_down' EXIT
 
 [ "${SKIP_BUILD:-}" = 1 ] || "$ROOT/build.sh" build
 command -v rclone >/dev/null || { echo "rclone is missing: apt-get install -y rclone" >&2; exit 2; }
@@ -35,7 +37,11 @@ for w in "${workloads[@]}"; do
     controlplane) controlplane_bench ;;
     fsync)    local_pair fsync 10000 4096 100 mspmigration mspmigration-nofsync rclone cp ;;
     s3-small) s3_pair s3-small 10000 4096 100 ;;
+    s3-medium) s3_pair s3-medium 6 $((50 * 1024 * 1024)):$((150 * 1024 * 1024)) 1000 ;;
     s3-large) s3_pair s3-large 8 $((256 * 1024 * 1024)) 1000 ;;
+    wan)       WAN_USED=1; wan_pair wan-large 8 $((256 * 1024 * 1024)) 1000; wan_pair wan-small 2000 65536 100 ;;
+    wan-large) WAN_USED=1; wan_pair wan-large 8 $((256 * 1024 * 1024)) 1000 ;;
+    wan-small) WAN_USED=1; wan_pair wan-small 2000 65536 100 ;;
     *) echo "unknown workload '$w'" >&2; exit 2 ;;
   esac
 done

@@ -55,16 +55,16 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private static Snapshot Parse(MigrationTask task) =>
         new(task, task.TimeWindow is { } window ? TimeWindow.Parse(window) : null);
 
-    public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes, TaskMetrics? metrics = null)
+    public static TaskRuntime Open(MigrationTask task, AgentConfig config, Action<long> onBytes, TaskMetrics? metrics = null, MemoryBudget? buffers = null)
     {
         var (sourceAt, sourceProfile) = (StoreLocation.Parse(task.Source, "Source"), Profile(task.SourceProfile, config));
         var (destinationAt, destinationProfile) = (StoreLocation.Parse(task.Destination, "Destination"), Profile(task.DestinationProfile, config));
         // Again here, not only at creation: a symbolic link may have changed since.
         StoreOverlap.Check(sourceAt, task.SourceProfile, sourceProfile, destinationAt, task.DestinationProfile, destinationProfile);
         Action<Exception>? requestRetried = metrics is null ? null : e => metrics.Retried("request", e);
-        var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout, onRetry: requestRetried);
+        var source = StoreFactory.Open(sourceAt, sourceProfile, config.StallTimeout, onRetry: requestRetried, buffers: buffers);
         var destination = StoreFactory.Open(destinationAt, destinationProfile, config.StallTimeout, config.Fsync, requestRetried,
-            task.Settings.StorageClass);
+            task.Settings.StorageClass, buffers);
         var limiter = new TaskLimiter(metrics is null ? null : metrics.Throttled);
         var copier = new ObjectCopier(source, destination, config.MaxAttempts, metrics is null ? onBytes : n => { onBytes(n); metrics.BytesRead(n); },
             limiter: limiter, onRetry: metrics is null ? null : e => metrics.Retried("object", e));

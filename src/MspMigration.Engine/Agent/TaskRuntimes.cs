@@ -33,7 +33,7 @@ internal sealed class TaskRuntimes(AgentContext agent, AgentCounters counters, T
         }
         try
         {
-            var runtime = TaskRuntime.Open(task, agent.Config, counters.AddBytes, agent.Metrics.ForTask(task.Name));
+            var runtime = TaskRuntime.Open(task, agent.Config, counters.AddBytes, agent.Metrics.ForTask(task.Name), agent.Buffers);
             // Limits hold from the first object; later changes arrive through RefreshAsync.
             runtime.Limiter.Update(task.QpsLimit, task.BandwidthLimit, runtime.Share);
             lock (_gate) _open[task.Id] = runtime;

@@ -53,6 +53,8 @@ public sealed record AgentConfig
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(3);
     /// <summary>Flush each object written to a local destination before recording it (agent.toml fsync; default true).</summary>
     public bool Fsync { get; init; } = true;
+    /// <summary>Bytes all transfer buffers of the agent may hold at once: upload parts and read-ahead ranges ([agent] memory_mb).</summary>
+    public long MemoryBudget { get; init; } = Limits.MemoryBudget.DefaultMegabytes * Limits.MemoryBudget.MiB;
     public string? TransferLog { get; init; }
     /// <summary>Where to serve Prometheus metrics ([agent] metrics); null (the default) serves none.</summary>
     public Metrics.MetricsEndpoint? Metrics { get; init; }

@@ -14,7 +14,7 @@ internal static partial class ConfigKeys
     private static readonly Dictionary<string, string[]> Sections = new(StringComparer.Ordinal)
     {
         ["agent"] = ["name", "address", "concurrency", "lease_seconds", "heartbeat_seconds", "poll_seconds", "max_attempts",
-                     "give_up_seconds", "stall_seconds", "fsync", "segment_objects", "list_page_size", "transfer_log",
+                     "give_up_seconds", "stall_seconds", "fsync", "memory_mb", "segment_objects", "list_page_size", "transfer_log",
                      "metrics", "metrics_allow_remote"],
         ["control_plane"] = ["sqlite", "postgres", "password_env"],
         ["profiles"] = [],

@@ -104,6 +104,7 @@ public static class ConfigParser
             GiveUpAfter = TimeSpan.FromSeconds(Int(agent, "give_up_seconds", path, (int)defaults.GiveUpAfter.TotalSeconds, 1, 7 * 24 * 3600)),
             StallTimeout = TimeSpan.FromSeconds(Int(agent, "stall_seconds", path, (int)defaults.StallTimeout.TotalSeconds, 1, 3600)),
             Fsync = Bool(agent, "fsync", path, defaults.Fsync),
+            MemoryBudget = Int(agent, "memory_mb", path, (int)(defaults.MemoryBudget / Limits.MemoryBudget.MiB), 32, 1_048_576) * Limits.MemoryBudget.MiB,
             SegmentObjects = Int(agent, "segment_objects", path, defaults.SegmentObjects, 1, 1_000_000),
             SegmentBytes = Int(agent, "segment_mb", path, (int)(defaults.SegmentBytes / Megabyte), 1, 10_000_000) * Megabyte,
             ListPageSize = Int(agent, "list_page_size", path, defaults.ListPageSize, 1, 1000),

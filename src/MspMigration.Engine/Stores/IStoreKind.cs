@@ -6,8 +6,10 @@ namespace MspMigration.Engine.Stores;
 /// <param name="Stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
 /// <param name="Durable">Writes are flushed to disk before they are reported done (agent.toml fsync).</param>
 /// <param name="OnRetry">Told of each request a store sends again after a transient failure (the agent's metrics count them).</param>
+/// <param name="Buffers">The agent's memory for transfer buffers, shared by all its stores; null gives the store a default budget of its own.</param>
 /// <param name="StorageClass">The task's destination storage class, as <see cref="IStoreKind.CheckStorageClass"/> returned it.</param>
-public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true, Action<Exception>? OnRetry = null, string? StorageClass = null);
+public sealed record StoreOpenOptions(TimeSpan? Stall = null, bool Durable = true, Action<Exception>? OnRetry = null, string? StorageClass = null,
+    Limits.MemoryBudget? Buffers = null);
 
 /// <summary>
 /// One kind of store, registered once in <see cref="StoreKinds"/>: everything the engine needs to

@@ -11,10 +11,11 @@ public static class StoreFactory
     /// <param name="stall">The agent's stall_seconds: how long a request may move no byte before it is retried.</param>
     /// <param name="durable">Local destinations flush what they write before reporting it written (agent.toml fsync).</param>
     /// <param name="onRetry">Told of each request sent again after a transient failure, by stores that retry requests themselves.</param>
+    /// <param name="buffers">The agent's memory budget for transfer buffers ([agent] memory_mb), shared by its stores.</param>
     /// <param name="storageClass">The task's destination storage class, checked by <see cref="IStoreKind.CheckStorageClass"/>.</param>
     public static IObjectStore Open(StoreLocation location, CredentialProfile? profile, TimeSpan? stall = null, bool durable = true,
-        Action<Exception>? onRetry = null, string? storageClass = null) =>
-        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable, onRetry, storageClass));
+        Action<Exception>? onRetry = null, string? storageClass = null, Limits.MemoryBudget? buffers = null) =>
+        location.Kind.Open(location, profile, new StoreOpenOptions(stall, durable, onRetry, storageClass, buffers));
 
     /// <summary>Checks, at task creation, what can be checked without credentials; returns warnings for the operator.</summary>
     public static IReadOnlyList<string> ValidateSource(StoreLocation location) => location.Kind.ValidateSource(location);

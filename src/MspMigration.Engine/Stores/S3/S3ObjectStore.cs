@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using MspMigration.Engine.Limits;
 
 namespace MspMigration.Engine.Stores.S3;
 
@@ -18,9 +19,11 @@ public sealed class S3ObjectStore : IObjectStore
     private readonly string _prefix;
 
     /// <param name="storageClass">The task's destination storage class, as the vendor spells it (see S3StoreKind.CheckStorageClass).</param>
+    /// <param name="buffers">The memory that part buffers and read-ahead ranges draw from; null: a default budget of this store's own.</param>
     public S3ObjectStore(S3StoreSettings settings, string bucket, string prefix, TimeSpan? retryBaseDelay = null, Action<Exception>? onRetry = null,
-        string? storageClass = null)
+        string? storageClass = null, MemoryBudget? buffers = null)
     {
+        buffers ??= new MemoryBudget(MemoryBudget.DefaultMegabytes * MemoryBudget.MiB);
         _bucket = bucket;
         _prefix = prefix;
         Settings = settings;
@@ -31,8 +34,8 @@ public sealed class S3ObjectStore : IObjectStore
         Capabilities = S3StoreKind.CapabilitiesOf(settings.Vendor);
         Description = $"{settings.Vendor.Scheme}://{bucket}/{prefix} at {Endpoint}";
         _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
-        _reader = new S3Reader(_client, _resilience, headers, settings.Vendor, bucket, prefix, Description, settings.MaxAttempts);
-        _writer = new S3Writer(_client, _resilience, headers, settings, bucket, prefix, Description, storageClass);
+        _reader = new S3Reader(_client, _resilience, headers, settings, buffers, bucket, prefix, Description);
+        _writer = new S3Writer(_client, _resilience, headers, settings, buffers, bucket, prefix, Description, storageClass);
     }
 
     public S3StoreSettings Settings { get; }

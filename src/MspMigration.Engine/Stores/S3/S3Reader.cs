@@ -3,6 +3,7 @@ using Amazon.Runtime.Internal.Util;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MspMigration.Engine.Integrity;
+using MspMigration.Engine.Limits;
 using MspMigration.Engine.Streams;
 
 namespace MspMigration.Engine.Stores.S3;
@@ -10,10 +11,15 @@ namespace MspMigration.Engine.Stores.S3;
 /// <summary>
 /// HEAD and streaming GET: what the service says about an object, its CRC-64 header included. A
 /// body that breaks continues with a ranged GET pinned to the first response's ETag (If-Match).
+/// An object above the multipart threshold is read as several such ranges at once
+/// (<see cref="ParallelRangeStream"/>), each pinned and resumed alike.
 /// </summary>
-internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3Vendor vendor,
-    string bucket, string prefix, string description, int maxResumes)
+internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3StoreSettings settings,
+    MemoryBudget budget, string bucket, string prefix, string description)
 {
+    private readonly S3Vendor vendor = settings.Vendor;
+    private readonly int maxResumes = settings.MaxAttempts;
+
     public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         var request = new GetObjectMetadataRequest { BucketName = bucket, Key = prefix + key };
@@ -48,8 +54,18 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
         if (!string.IsNullOrEmpty(response.ETag))
         {
             var (etag, length) = (response.ETag, response.ContentLength);
-            body = new ResumingReadStream(body, length, (offset, ct) => ReopenAsync(key, etag, offset, length, ct),
-                S3ErrorMapper.IsResumable, maxResumes);
+            if (length > settings.MultipartThreshold && settings.RangeConcurrency > 1)
+            {
+                // The open body serves the first range; a break there resumes only up to its end.
+                var firstEnd = Math.Min(settings.PartSize, length) - 1;
+                body = new ResumingReadStream(body, firstEnd + 1, (offset, ct) => ReopenAsync(key, etag, offset, firstEnd, length, ct),
+                    S3ErrorMapper.IsResumable, maxResumes);
+                body = new ParallelRangeStream(body, length, settings.PartSize, settings.RangeConcurrency - 1,
+                    (start, end, ct) => OpenRangeAsync(key, etag, start, end, length, ct), budget);
+            }
+            else
+                body = new ResumingReadStream(body, length, (offset, ct) => ReopenAsync(key, etag, offset, length - 1, length, ct),
+                    S3ErrorMapper.IsResumable, maxResumes);
         }
         // Hashing above the resuming stream carries the MD5 (and the copier's CRC-64) across breaks.
         if (md5 is not null)
@@ -58,26 +74,36 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
         return new ObjectReader(body, info, metadata);
     }
 
-    /// <summary>The rest of the object from <paramref name="offset"/>, only if it is still the version <paramref name="etag"/>.</summary>
-    private async Task<Stream> ReopenAsync(string key, string etag, long offset, long length, CancellationToken cancellationToken)
+    /// <summary>The bytes <paramref name="start"/> to <paramref name="end"/> of version <paramref name="etag"/>, resumed where they break.</summary>
+    private async Task<Stream> OpenRangeAsync(string key, string etag, long start, long end, long length, CancellationToken cancellationToken)
+    {
+        var first = await ReopenAsync(key, etag, start, end, length, cancellationToken, $"Reading bytes {start}-{end} of").ConfigureAwait(false);
+        return new ResumingReadStream(first, end - start + 1, (offset, ct) => ReopenAsync(key, etag, start + offset, end, length, ct),
+            S3ErrorMapper.IsResumable, maxResumes);
+    }
+
+    /// <summary>The bytes <paramref name="offset"/> to <paramref name="end"/>, only if the object is still the version <paramref name="etag"/>.</summary>
+    private async Task<Stream> ReopenAsync(string key, string etag, long offset, long end, long length, CancellationToken cancellationToken,
+        string? operation = null)
     {
         var request = new GetObjectRequest
         {
-            BucketName = bucket, Key = prefix + key, ByteRange = new ByteRange(offset, length - 1), EtagToMatch = etag,
+            BucketName = bucket, Key = prefix + key, ByteRange = new ByteRange(offset, end), EtagToMatch = etag,
         };
-        var response = await resilience.RunAsync($"Resuming at byte {offset} the read of", Where(key),
+        operation ??= $"Resuming at byte {offset} the read of";
+        var response = await resilience.RunAsync(operation, Where(key),
             ct => client.GetObjectAsync(request, ct), cancellationToken).ConfigureAwait(false);
         // A service that ignores If-Match would hand over another version's bytes: check what it says it sent.
         string? why = null;
         var kind = StoreErrorKind.SourceChanged;
         if (!string.Equals(response.ETag, etag, StringComparison.Ordinal))
             why = $"the source object changed while it was being copied (ETag {etag} became {response.ETag})";
-        else if (response.ContentRange != $"bytes {offset}-{length - 1}/{length}")
-            (why, kind) = ($"the service did not answer the ranged read (Content-Range '{response.ContentRange}', wanted bytes {offset}-{length - 1}/{length})",
+        else if (response.ContentRange != $"bytes {offset}-{end}/{length}")
+            (why, kind) = ($"the service did not answer the ranged read (Content-Range '{response.ContentRange}', wanted bytes {offset}-{end}/{length})",
                 StoreErrorKind.Transient);
         if (why is null) return new ResponseStream(response, RawBody(response));
         response.Dispose();
-        throw new StoreException(kind, $"Resuming at byte {offset} the read of {Where(key)}: {why}.");
+        throw new StoreException(kind, $"{operation} {Where(key)}: {why}.");
     }
 
     private string Where(string key) => $"'{Printable.Key(key)}' in {description}";

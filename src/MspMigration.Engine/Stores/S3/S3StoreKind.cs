@@ -48,7 +48,7 @@ public sealed class S3StoreKind : IStoreKind
     {
         var vendor = ValidateBucket(location);
         return new S3ObjectStore(S3StoreSettings.From(vendor, profile, stall: options.Stall), location.Bucket, location.Prefix,
-            onRetry: options.OnRetry, storageClass: options.StorageClass);
+            onRetry: options.OnRetry, storageClass: options.StorageClass, buffers: options.Buffers);
     }
 
     /// <summary>The vendor's own class names, or the neutral ones (Standard, IA, ...) mapped to them.</summary>

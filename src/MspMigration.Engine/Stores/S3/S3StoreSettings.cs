@@ -27,6 +27,8 @@ public sealed class S3StoreSettings
     public long MultipartThreshold { get; init; } = 32 * MiB;
     public long PartSize { get; init; } = 8 * MiB;
     public int PartConcurrency { get; init; } = 4;
+    /// <summary>Ranges of one object above the multipart threshold read at once (range_concurrency; 1 reads it as one stream).</summary>
+    public int RangeConcurrency { get; init; } = 8;
     public int MaxAttempts { get; init; } = 5;
     /// <summary>The cap of one request body (timeout_seconds).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -41,7 +43,7 @@ public sealed class S3StoreSettings
     [
         "type", "region", "endpoint", "custom_domain", "internal", "accelerate", "force_path_style",
         "access_key_id", "secret_access_key", "access_key_secret", "secret_id", "secret_key", "session_token",
-        "multipart_threshold_mb", "part_size_mb", "part_concurrency", "max_attempts", "timeout_seconds", "stall_seconds", "storage_class",
+        "multipart_threshold_mb", "part_size_mb", "part_concurrency", "range_concurrency", "max_attempts", "timeout_seconds", "stall_seconds", "storage_class",
     ];
 
     /// <summary>
@@ -129,6 +131,7 @@ public sealed class S3StoreSettings
             MultipartThreshold = Number(profileName, "multipart_threshold_mb", Get("multipart_threshold_mb"), 32, 5, 5 * 1024) * MiB,
             PartSize = Number(profileName, "part_size_mb", Get("part_size_mb"), 8, 5, 5 * 1024) * MiB,
             PartConcurrency = (int)Number(profileName, "part_concurrency", Get("part_concurrency"), 4, 1, 64),
+            RangeConcurrency = (int)Number(profileName, "range_concurrency", Get("range_concurrency"), 8, 1, 64),
             MaxAttempts = (int)Number(profileName, "max_attempts", Get("max_attempts"), 5, 1, 20),
             RequestTimeout = TimeSpan.FromSeconds(Number(profileName, "timeout_seconds", Get("timeout_seconds"), 300, 5, 3600)),
             StallTimeout = TimeSpan.FromSeconds(Number(profileName, "stall_seconds", Get("stall_seconds"),

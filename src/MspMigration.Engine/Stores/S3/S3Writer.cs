@@ -2,23 +2,27 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MspMigration.Engine.Limits;
 
 namespace MspMigration.Engine.Stores.S3;
 
 /// <summary>
 /// Writes an object from a forward-only stream without temporary files: a single PUT up to the
 /// multipart threshold, above it a multipart upload whose parts are read in turn and uploaded in
-/// parallel from pooled buffers (memory: at most part size x part concurrency per object). Each
+/// parallel from pooled buffers (memory: at most part size x part concurrency per object, and all
+/// buffers of the agent within its <see cref="MemoryBudget"/>). Each
 /// body is buffered so a retry can resend it, and carries Content-MD5 so the service rejects a
 /// body damaged in transit; a returned MD5 ETag is compared too. That MD5 is computed here, natively;
 /// the SDK's own MD5 of every body (managed code, a third of the agent's CPU on large objects) is
-/// switched off as it would hash the same bytes again for the same check.
+/// switched off as it would hash the same bytes again for the same check. For the same reason the
+/// body is not signed with SHA-256 as well (UNSIGNED-PAYLOAD) over HTTPS, where Content-MD5 and TLS
+/// protect it; over plain HTTP the SDK refuses an unsigned body.
 /// </summary>
 internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3StoreSettings settings,
-    string bucket, string prefix, string description, string? taskStorageClass = null)
+    MemoryBudget budget, string bucket, string prefix, string description, string? taskStorageClass = null)
 {
     public const int MaxParts = 10_000;
-    private const long PartMemoryBudget = 256 * S3StoreSettings.MiB;
+    private readonly bool? _unsignedPayload = settings.ResolveEndpoint()!.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? true : null;
 
     public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken) =>
         length <= settings.MultipartThreshold
@@ -35,6 +39,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
 
     private async Task<PutResult> PutSingleAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken)
     {
+        await budget.AcquireAsync(length, cancellationToken).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
         try
         {
@@ -53,6 +58,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
                     UseChunkEncoding = false,
                     MD5Digest = Convert.ToBase64String(md5),
                     DisableDefaultChecksumValidation = true,
+                    DisablePayloadSigning = _unsignedPayload,
                 };
                 request.Headers.ContentLength = n;
                 S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c, taskStorageClass);
@@ -65,6 +71,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            budget.Release(length);
         }
     }
 
@@ -72,7 +79,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
     {
         var fullKey = prefix + key;
         var partSize = PartSizeFor(length, settings.PartSize);
-        var parallel = (int)Math.Clamp(PartMemoryBudget / partSize, 1, settings.PartConcurrency);
+        var parallel = settings.PartConcurrency;
         await AbortStaleUploadsAsync(fullKey, cancellationToken).ConfigureAwait(false);
 
         var initiate = await resilience.RunAsync("Starting a multipart upload of", Where(key), ct =>
@@ -93,6 +100,15 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
             {
                 await slots.WaitAsync(failFast.Token).ConfigureAwait(false);
                 var size = (int)Math.Min(partSize, length - total);
+                try
+                {
+                    await budget.AcquireAsync(size, failFast.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
                 int n;
                 try
@@ -101,18 +117,16 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
                 }
                 catch
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    slots.Release();
+                    ReturnPart(buffer, size, slots);
                     throw;
                 }
                 total += n;
                 if (n < size)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    slots.Release();
+                    ReturnPart(buffer, size, slots);
                     await EnsureEndAsync(key, content, total, length, failFast.Token).ConfigureAwait(false);
                 }
-                uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, n, slots, failFast));
+                uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, size, n, slots, failFast));
             }
             await EnsureEndAsync(key, content, total, length, failFast.Token).ConfigureAwait(false);
             var parts = await Task.WhenAll(uploads).ConfigureAwait(false);
@@ -144,7 +158,14 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         }
     }
 
-    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int length,
+    private void ReturnPart(byte[] buffer, int charged, SemaphoreSlim slots)
+    {
+        ArrayPool<byte>.Shared.Return(buffer);
+        budget.Release(charged);
+        slots.Release();
+    }
+
+    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int charged, int length,
         SemaphoreSlim slots, CancellationTokenSource failFast)
     {
         try
@@ -161,6 +182,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
                 UseChunkEncoding = false,
                 MD5Digest = Convert.ToBase64String(md5),
                 DisableDefaultChecksumValidation = true,
+                DisablePayloadSigning = _unsignedPayload,
             }, ct), failFast.Token).ConfigureAwait(false);
             CheckETag(key, response.ETag, md5, $"part {partNumber}");
             return new PartETag(partNumber, response.ETag);
@@ -173,8 +195,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            slots.Release();
+            ReturnPart(buffer, charged, slots);
         }
     }
 
