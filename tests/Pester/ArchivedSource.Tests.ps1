@@ -12,16 +12,7 @@ BeforeAll {
     $script:Src = Start-S3rver -Bucket src-bucket
     $script:Proxy = Start-FaultProxy -Target $Src -Archived @(@{ match = '^src-bucket/cold/'; storageClass = 'ColdArchive' })
     $script:ws = New-TestWorkspace
-    Add-Content -Path $ws.Config -Value @"
-
-[profiles.src]
-type = "s3"
-endpoint = "$($Proxy.Endpoint)"
-force_path_style = true
-access_key_id = "S3RVER"
-secret_access_key = "S3RVER"
-"@
-    [IO.File]::SetUnixFileMode($ws.Config, [IO.UnixFileMode]'UserRead, UserWrite')
+    Add-S3Profile -Workspace $ws -Name src -Endpoint $Proxy.Endpoint
     foreach ($k in 'warm/1', 'warm/2', 'cold/a', 'cold/b') { Add-S3Object -Server $Src -Bucket src-bucket -Key $k -Body ([Text.Encoding]::UTF8.GetBytes("body of $k")) }
 
     $script:first = Invoke-Pwsh -Workspace $ws -Name first -Script @'

@@ -20,17 +20,7 @@ BeforeAll {
         @{ match = '^GetObject src-bucket/cold/'; status = 403; code = 'InvalidObjectState'; message = "The operation is not valid for the object's state" }
     )
     $script:ws = New-TestWorkspace -AgentSettings @{ max_attempts = 2; stall_seconds = 2 }
-    Add-Content -Path $ws.Config -Value @"
-
-[profiles.src]
-type = "s3"
-endpoint = "$($Proxy.Endpoint)"
-force_path_style = true
-access_key_id = "S3RVER"
-secret_access_key = "S3RVER"
-max_attempts = 2
-"@
-    [IO.File]::SetUnixFileMode($ws.Config, [IO.UnixFileMode]'UserRead, UserWrite')
+    Add-S3Profile -Workspace $ws -Name src -Endpoint $Proxy.Endpoint -Extra 'max_attempts = 2'
     $keys = 'ok/1', 'ok/2', 'denied/a', 'denied/b', 'slow/a', 'slow/b', 'gone/a', 'damaged/a', 'damaged/b', 'hang/a', 'once/a', 'cold/a'
     foreach ($k in $keys) { Add-S3Object -Server $Src -Bucket src-bucket -Key $k -Body ([Text.Encoding]::UTF8.GetBytes("body of $k")) }
 

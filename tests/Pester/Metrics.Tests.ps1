@@ -149,15 +149,7 @@ Describe 'Retries counted by reason, against a real S3 server that asks to slow 
         $proxy = Start-FaultProxy -Target $server -ErrorRate 0.2 -Seed 3
         $port = Get-FreeTcpPort
         $ws = New-MetricsWorkspace -Metrics "127.0.0.1:$port"
-        Add-Content -Path $ws.Config -Value @"
-
-[profiles.dst]
-type = "s3"
-endpoint = "$($proxy.Endpoint)"
-force_path_style = true
-access_key_id = "S3RVER"
-secret_access_key = "S3RVER"
-"@
+        Add-S3Profile -Workspace $ws -Name dst -Endpoint $proxy.Endpoint
         New-SourceTree -Path $ws.Source -Count 80 -MaxSize 8192
         New-MigrationTask -ConfigPath $ws.Config -Name slowed -Source $ws.Source -Destination s3://dst-bucket/slowed/ -DestinationProfile dst | Out-Null
         $agent = Start-PwshProcess -Workspace $ws -Name slowed -AsUser -Script 'Start-MigrationAgent | Out-Null'

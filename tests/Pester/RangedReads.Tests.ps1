@@ -15,23 +15,8 @@ BeforeAll {
 
     function New-RangedWorkspace([hashtable] $AgentSettings) {
         $ws = New-TestWorkspace -Concurrency 2 -AgentSettings $AgentSettings
-        Add-Content -Path $ws.Config -Value @"
-
-[profiles.src]
-type = "s3"
-endpoint = "$($Proxy.Endpoint)"
-force_path_style = true
-access_key_id = "S3RVER"
-secret_access_key = "S3RVER"
-
-[profiles.dst]
-type = "s3"
-endpoint = "$($Dst.Endpoint)"
-force_path_style = true
-access_key_id = "S3RVER"
-secret_access_key = "S3RVER"
-"@
-        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($ws.Config, [IO.UnixFileMode]'UserRead, UserWrite') }
+        Add-S3Profile -Workspace $ws -Name src -Endpoint $Proxy.Endpoint
+        Add-S3Profile -Workspace $ws -Name dst -Endpoint $Dst.Endpoint
         $ws
     }
 

@@ -230,6 +230,17 @@ function Get-TransferLogEntries([Parameter(Mandatory)][string] $Path) {
     }
 }
 
+function Add-S3Profile {
+    # A [profiles.NAME] of type s3 in the workspace's agent.toml: path-style at $Endpoint with
+    # s3rver's keys, plus any $Extra lines. The file is then made private, as the agent expects of
+    # a file that holds secrets.
+    param([Parameter(Mandatory)] $Workspace, [Parameter(Mandatory)][string] $Name, [Parameter(Mandatory)][string] $Endpoint, [string[]] $Extra = @())
+    $lines = @('', "[profiles.$Name]", 'type = "s3"', "endpoint = ""$Endpoint""", 'force_path_style = true',
+        'access_key_id = "S3RVER"', 'secret_access_key = "S3RVER"') + $Extra
+    Add-Content -Path $Workspace.Config -Value $lines
+    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($Workspace.Config, [IO.UnixFileMode]'UserRead, UserWrite') }
+}
+
 function Get-TestPostgres {
     # The test server from $env:MSPMIGRATION_TEST_PG (see tests/infra/postgres.sh), or $null.
     if (-not $env:MSPMIGRATION_TEST_PG) { return $null }

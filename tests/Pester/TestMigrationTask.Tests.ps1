@@ -136,16 +136,7 @@ Describe 'Test-MigrationTask on s3rver' -Tag "skip: $NoS3" -Skip:([bool]$NoS3) {
     BeforeAll {
         $s3 = Start-S3rver -Bucket src, dst
         $ws = New-TestWorkspace -AgentName s3-check-agent
-        Add-Content -Path $ws.Config -Value @"
-
-[profiles.s3]
-type = "s3"
-endpoint = "$($s3.Endpoint)"
-force_path_style = true
-access_key_id = "S3RVER"
-secret_access_key = "S3RVER"
-"@
-        if (-not $IsWindows) { chmod 600 $ws.Config }
+        Add-S3Profile -Workspace $ws -Name s3 -Endpoint $s3.Endpoint
         $env:MSPMIGRATION_CONFIG = $ws.Config
         $rng = [Random]::new(5)
         foreach ($i in 1..24) {

@@ -76,9 +76,10 @@ public abstract partial class SqlTaskStore
         // the check then sees a final segment committed together with listing_done, instead of
         // the snapshot an UPDATE's re-check would keep.
         await s.ScalarAsync("SELECT state FROM tasks WHERE id = @t{for_update}", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        await s.ExecAsync("""
+        // Archived failures are failures too: their counter bucket is apart only for the status.
+        await s.ExecAsync($$"""
             UPDATE tasks SET
-                state = CASE WHEN (SELECT COALESCE(SUM(objects), 0) FROM task_counters WHERE task_id = @t AND outcome = {outcome.Failed}) > 0
+                state = CASE WHEN (SELECT COALESCE(SUM(objects), 0) FROM task_counters WHERE task_id = @t AND outcome IN ({outcome.Failed}, {{CounterBuckets.Archived}})) > 0
                              THEN 'CompletedWithFailures' ELSE 'Completed' END,
                 finished_at = {now}
             WHERE id = @t AND listing_done = 1 AND state = 'Running'
