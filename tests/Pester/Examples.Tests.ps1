@@ -89,7 +89,10 @@ Describe 'The documentation''s examples' {
                     Wait-Until -TimeoutSeconds 60 -Because 'the task running' { (Get-MigrationStatus -ConfigPath $ws.Config -Name $d.tasks[0]).State -eq 'Running' }
                 }
                 $code = ConvertTo-ScratchPath -Code $Example.Code -Root $ws.Root
-                $p = Start-PwshProcess -Workspace $ws -Name example -AsUser -NoImport -InputText $d.input -Script "Import-Module MspMigration`n$code"
+                # An example stopped by SIGTERM ends with the agent's AgentStopped error; NormalView
+                # prints each error's id on a line of its own, so that it alone can be allowed.
+                $view = if ($d['stop-after']) { "`$ErrorView = 'NormalView'`n" } else { '' }
+                $p = Start-PwshProcess -Workspace $ws -Name example -AsUser -NoImport -InputText $d.input -Script "${view}Import-Module MspMigration`n$code"
                 if ($d['stop-after']) {
                     Start-Sleep -Seconds $d['stop-after']
                     $p.HasExited | Should -BeFalse -Because 'an example that runs until stopped must still run'
@@ -99,7 +102,11 @@ Describe 'The documentation''s examples' {
                 $errors = @($r.Error -split "`n" | Where-Object { $_.Trim() })
                 if ($d['stop-after']) {
                     $r.ExitCode | Should -Be 143 -Because $r.Error
-                    $errors = @($errors | Where-Object { $_ -notmatch 'AgentStopped|stopped by SIGTERM|^\s*\|' })
+                    $ids = @($errors | Where-Object { $_ -match 'FullyQualifiedErrorId : ([^,\s]+)' } | ForEach-Object { $Matches[1] })
+                    # None at all when the signal came before the agent began (a slow machine):
+                    # .NET's own handling then ends the process with the same code.
+                    @($ids | Where-Object { $_ -ne 'AgentStopped' }) | Should -BeNullOrEmpty -Because $r.Error
+                    $errors = @()
                 }
                 else { $r.ExitCode | Should -Be 0 -Because "$code`n$($r.Error)" }
                 $errors | Should -BeNullOrEmpty -Because $code

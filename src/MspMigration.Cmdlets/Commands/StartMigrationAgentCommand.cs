@@ -116,19 +116,27 @@ public sealed class StartMigrationAgentCommand : MigrationCmdlet
                 TaskProgressInterval = ShowsProgress ? TaskProgressInterval : null,
             };
             var output = new CmdletOutput(this) { AgentName = name };
-            AgentRunSummary summary;
+            AgentRunSummary? summary = null;
             using var termination = new TerminationSignal(CancelWork);
             try
             {
                 summary = RunPumped(ct => service.RunAgentAsync(options, output, ct));
             }
+            // SIGTERM while the agent was still starting (registering, opening its first tasks):
+            // there is no run to sum up, but it is the same stop, not a failure.
+            catch (OperationCanceledException) when (termination.Received)
+            {
+            }
             finally
             {
                 output.Complete();
             }
-            WriteObject(summary);
-            ReportUncleanTasks(service, output.Finished);
-            if (ExitWhenIdle && !summary.Cancelled) ReportNotWorkable(output);
+            if (summary is not null)
+            {
+                WriteObject(summary);
+                ReportUncleanTasks(service, output.Finished);
+                if (ExitWhenIdle && !summary.Cancelled) ReportNotWorkable(output);
+            }
             if (termination.Received)
             {
                 // The summary and the error still reach the pipeline; then the process ends with
