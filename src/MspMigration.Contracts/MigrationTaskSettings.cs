@@ -29,4 +29,11 @@ public sealed record MigrationTaskSettings
     public string? TimeWindow { get; init; }
     /// <summary>Storage class of every object written to the destination, as the destination service names it; null: the profile's, else the source object's.</summary>
     public string? StorageClass { get; init; }
+    /// <summary>
+    /// Days an archived source object stays restored: when set, objects in an archive storage class
+    /// are restored at the source (S3 RestoreObject) and copied once readable; null: they fail as SourceArchived.
+    /// </summary>
+    public int? RestoreArchived { get; init; }
+    /// <summary>How long after the pass started the task waits for restores; then archived objects stay failed (SourceArchived).</summary>
+    public TimeSpan? RestoreTimeout { get; init; }
 }

@@ -88,6 +88,15 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? StorageClass { get; set; }
 
+    /// <summary>Restore archived source objects for this many days (1-365) and copy each once readable.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int? RestoreArchived { get; set; }
+
+    /// <summary>How long after the pass starts archived objects may wait for their restore: a TimeSpan, or a number of hours.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [HoursOrTimeSpan]
+    public TimeSpan? RestoreTimeout { get; set; }
+
     protected override bool CreatesControlPlane => true;
 
     protected override void ProcessRecord()
@@ -117,6 +126,8 @@ public sealed class NewMigrationTaskCommand : MigrationCmdlet
                     MaxSize = MaxSize,
                     TimeWindow = TimeWindow,
                     StorageClass = StorageClass,
+                    RestoreArchived = RestoreArchived,
+                    RestoreTimeout = RestoreTimeout,
                 },
             };
             var service = Service();

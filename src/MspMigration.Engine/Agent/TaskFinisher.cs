@@ -4,12 +4,14 @@ using MspMigration.Engine.Stores;
 namespace MspMigration.Engine.Agent;
 
 /// <summary>
-/// Ends tasks: marks one finished once its last segment is done, fails one whose store failed for
+/// Ends tasks: marks one finished once its last segment is done (and no archived object waits
+/// for its restore), fails one whose store failed for
 /// good (or for give_up_seconds), and tells the host each task's end once.
 /// </summary>
 internal sealed class TaskFinisher(AgentContext agent)
 {
     private readonly HashSet<long> _notified = new();
+    private readonly RestoreWatcher _restores = new(agent);
 
     /// <summary>True once the host has been told the task ended: its progress is no longer read.</summary>
     public bool HasEnded(long taskId)
@@ -19,6 +21,7 @@ internal sealed class TaskFinisher(AgentContext agent)
 
     public async Task FinishIfDoneAsync(TaskRuntime runtime, CancellationToken ct)
     {
+        if (await _restores.HoldsBackAsync(runtime, ct).ConfigureAwait(false)) return;
         var state = await agent.Store.TryFinishTaskAsync(runtime.Task.Id, ct).ConfigureAwait(false);
         if (state is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed)
             await NotifyAsync(runtime.Task, state).ConfigureAwait(false);

@@ -116,6 +116,12 @@ public interface IControlPlane : IDisposable
     Task<bool> TransitionAsync(long taskId, MigrationTaskState[] from, MigrationTaskState to, CancellationToken cancellationToken);
     /// <summary>Queues the failed objects again (and resumes an unfinished listing); returns how many.</summary>
     Task<long> RetryFailedAsync(long taskId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Queues again the failed objects among <paramref name="keys"/> (archived objects restored at the
+    /// source), in one transaction, and sets the running task's state reason to <paramref name="stateReason"/>
+    /// (what still waits; null clears it). Returns how many were queued.
+    /// </summary>
+    Task<long> RequeueFailedAsync(long taskId, IReadOnlyCollection<string> keys, string? stateReason, CancellationToken cancellationToken);
     /// <summary>Starts a secondary pass: a new listing that queues only new, changed or failed objects.</summary>
     Task<int> StartIncrementalPassAsync(long taskId, CancellationToken cancellationToken);
     Task DeleteTaskAsync(long taskId, CancellationToken cancellationToken);

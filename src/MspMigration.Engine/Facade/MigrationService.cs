@@ -82,6 +82,7 @@ public sealed class MigrationService : IDisposable
         // Checked against the destination's service, and stored in that service's spelling.
         if (settings.StorageClass is { } storageClass)
             settings = settings with { StorageClass = destination.Kind.CheckStorageClass(destination, storageClass) };
+        if (settings.RestoreArchived is not null) source.Kind.CheckRestoreArchived(source);
         // A store that lists no sizes or times (a URL list) knows them only at the fetch: such filters would silently misfire.
         if (!source.Capabilities.ListsSizesAndTimes && settings.FiltersBySizeOrTime())
             throw new MigrationException("FilterNotSupported", MigrationErrorKind.InvalidArgument,

@@ -62,6 +62,14 @@ public interface IStoreKind
             $"Storage class '{storageClass}' cannot apply to {location}: it keeps no storage classes. -StorageClass is for object-storage destinations.",
             storageClass);
 
+    /// <summary>
+    /// Throws RestoreNotSupported unless a source here can restore archived objects (a task's
+    /// -RestoreArchived); a kind that can opens stores implementing <see cref="IRestorableStore"/>.
+    /// </summary>
+    void CheckRestoreArchived(StoreLocation location) =>
+        throw new MigrationException("RestoreNotSupported", MigrationErrorKind.InvalidArgument,
+            $"{location} keeps no archived objects to restore: -RestoreArchived is for oss://, cos:// and s3:// sources.", location.ToString());
+
     /// <summary>Opens the store with the credential profile the agent resolved (null: the environment's, or none).</summary>
     IObjectStore Open(StoreLocation location, CredentialProfile? profile, StoreOpenOptions options);
 }

@@ -431,6 +431,38 @@ public abstract class TaskStoreConformance : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Requeue_failed_queues_only_the_named_failed_objects_and_says_what_waits()
+    {
+        var store = await OpenAsync();
+        var task = await ListedTaskAsync(store, "t", 3, 4);
+        string[] failed = ["k00001", "k00005", "k00009"];
+        while (await store.ClaimSegmentAsync(task.Id, "w", Long, Ct) is { } claim)
+        {
+            var objects = await store.GetPendingObjectsAsync(claim, Ct);
+            await store.RecordOutcomesAsync(objects.Select(o => Outcome(o, failed.Contains(o.Key) ? ObjectOutcome.Failed : ObjectOutcome.Succeeded)).ToList(), Ct);
+            await store.CompleteSegmentAsync(claim.SegmentId, "w", Ct);
+        }
+
+        // k00002 succeeded and "nope" is not in the journal: neither is queued.
+        Assert.Equal(2, await store.RequeueFailedAsync(task.Id, ["k00001", "k00009", "k00002", "nope"], "1 waits", Ct));
+        var held = (await store.GetTaskAsync(task.Id, Ct))!;
+        Assert.Equal((MigrationTaskState.Running, "1 waits"), (held.State, held.StateReason));
+        var pending = new List<string>();
+        while (await store.ClaimSegmentAsync(task.Id, "w", Long, Ct) is { } claim)
+        {
+            var objects = await store.GetPendingObjectsAsync(claim, Ct);
+            pending.AddRange(objects.Select(o => o.Key));
+            await store.RecordOutcomesAsync(objects.Select(o => Outcome(o, ObjectOutcome.Succeeded)).ToList(), Ct);
+            await store.CompleteSegmentAsync(claim.SegmentId, "w", Ct);
+        }
+        Assert.Equal(["k00001", "k00009"], pending);
+        await store.RequeueFailedAsync(task.Id, [], null, Ct);
+        Assert.Equal(MigrationTaskState.CompletedWithFailures, await store.TryFinishTaskAsync(task.Id, Ct));
+        var status = await store.GetStatusAsync(task.Id, Ct);
+        Assert.Equal((11L, 1L, (string?)null), (status.Succeeded, status.Failed, status.StateReason));
+    }
+
+    [StoreFact]
     public async Task A_secondary_pass_queues_only_new_changed_or_failed_objects()
     {
         var store = await OpenAsync();

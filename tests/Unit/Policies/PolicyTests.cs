@@ -96,6 +96,21 @@ public class ObjectFilterTests
         Assert.Empty(s.Include);
         Assert.Null(new MigrationTaskSettings { TimeWindow = " " }.Checked().TimeWindow);
     }
+
+    [Fact]
+    public void Restoring_archived_objects_takes_1_to_365_days_and_a_positive_bound_that_defaults_to_72_hours()
+    {
+        foreach (var days in new[] { 0, -1, 366 })
+            Assert.Equal("RestoreDaysOutOfRange", Assert.Throws<MigrationException>(() => new MigrationTaskSettings { RestoreArchived = days }.Checked()).ErrorId);
+        Assert.Equal("RestoreTimeoutInvalid", Assert.Throws<MigrationException>(() =>
+            new MigrationTaskSettings { RestoreTimeout = TimeSpan.FromHours(1) }.Checked()).ErrorId);
+        Assert.Equal("RestoreTimeoutInvalid", Assert.Throws<MigrationException>(() =>
+            new MigrationTaskSettings { RestoreArchived = 1, RestoreTimeout = TimeSpan.Zero }.Checked()).ErrorId);
+        Assert.Equal(TimeSpan.FromHours(72), new MigrationTaskSettings { RestoreArchived = 365 }.Checked().RestoreTimeout);
+        Assert.Null(new MigrationTaskSettings().Checked().RestoreTimeout);
+        var kept = new MigrationTaskSettings { RestoreArchived = 2, RestoreTimeout = TimeSpan.FromMinutes(90) }.Checked();
+        Assert.Equal(kept, TaskSettingsJson.Read(kept.ToJson()) with { Include = kept.Include, Exclude = kept.Exclude });
+    }
 }
 
 public class SameNameDecisionTests

@@ -142,6 +142,26 @@ public abstract partial class SqlTaskStore
         return count;
     }, cancellationToken);
 
+    public Task<long> RequeueFailedAsync(long taskId, IReadOnlyCollection<string> keys, string? stateReason, CancellationToken cancellationToken) => WriteAsync(async s =>
+    {
+        await s.ScalarAsync("SELECT state FROM tasks WHERE id = @t{for_update}", cancellationToken, ("@t", taskId)).ConfigureAwait(false);
+        long count = 0;
+        foreach (var key in keys)
+        {
+            // As RetryFailedAsync, for one key: its newest segment opens again, the object turns pending.
+            await s.ExecAsync("""
+                UPDATE segments SET state = {segment.Pending}, owner = NULL, lease_until = NULL
+                WHERE id = (SELECT sg.id FROM segments sg WHERE sg.task_id = @t AND @k >= sg.first_key AND @k <= sg.last_key ORDER BY sg.seq DESC LIMIT 1)
+                  AND EXISTS (SELECT 1 FROM objects WHERE task_id = @t AND key = @k AND outcome = {outcome.Failed})
+                """, cancellationToken, ("@t", taskId), ("@k", key)).ConfigureAwait(false);
+            count += await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL WHERE task_id = @t AND key = @k AND outcome = {outcome.Failed}",
+                cancellationToken, ("@t", taskId), ("@k", key)).ConfigureAwait(false);
+        }
+        await s.ExecAsync("UPDATE tasks SET state_reason = @r WHERE id = @t AND state = 'Running'", cancellationToken,
+            ("@t", taskId), ("@r", stateReason)).ConfigureAwait(false);
+        return count;
+    }, cancellationToken);
+
     public Task<int> StartIncrementalPassAsync(long taskId, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
         await s.ExecAsync("""

@@ -8,13 +8,14 @@ namespace MspMigration.Engine.Stores.S3;
 /// A bucket of Alibaba Cloud OSS, Tencent Cloud COS or any S3-compatible service, bound to a
 /// prefix, through AWSSDK.S3. The vendor profile (<see cref="S3Vendor"/>) holds what differs.
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore
+public sealed class S3ObjectStore : IObjectStore, IRestorableStore
 {
     private readonly AmazonS3Client _client;
     private readonly S3Resilience _resilience;
     private readonly S3Lister _lister;
     private readonly S3Reader _reader;
     private readonly S3Writer _writer;
+    private readonly S3Restorer _restorer;
     private readonly string _bucket;
     private readonly string _prefix;
 
@@ -36,6 +37,7 @@ public sealed class S3ObjectStore : IObjectStore
         _lister = new S3Lister(_client, _resilience, bucket, prefix, Description);
         _reader = new S3Reader(_client, _resilience, headers, settings, buffers, bucket, prefix, Description);
         _writer = new S3Writer(_client, _resilience, headers, settings, buffers, bucket, prefix, Description, storageClass);
+        _restorer = new S3Restorer(_client, _resilience, bucket, prefix, Description);
     }
 
     public S3StoreSettings Settings { get; }
@@ -57,6 +59,10 @@ public sealed class S3ObjectStore : IObjectStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         _resilience.RunAsync("Deleting", $"'{Printable.Key(key)}' in {Description}",
             ct => _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = _prefix + key }, ct), cancellationToken);
+
+    public Task<RestoreState> GetRestoreStateAsync(string key, CancellationToken cancellationToken) => _restorer.GetStateAsync(key, cancellationToken);
+
+    public Task RequestRestoreAsync(string key, int days, CancellationToken cancellationToken) => _restorer.RequestAsync(key, days, cancellationToken);
 
     public ValueTask DisposeAsync()
     {

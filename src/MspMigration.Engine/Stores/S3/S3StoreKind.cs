@@ -51,6 +51,9 @@ public sealed class S3StoreKind : IStoreKind
             onRetry: options.OnRetry, storageClass: options.StorageClass, buffers: options.Buffers);
     }
 
+    /// <summary>OSS, COS and S3 all restore through the S3 RestoreObject call (<see cref="S3ObjectStore"/>).</summary>
+    public void CheckRestoreArchived(StoreLocation location) { }
+
     /// <summary>The vendor's own class names, or the neutral ones (Standard, IA, ...) mapped to them.</summary>
     public string CheckStorageClass(StoreLocation location, string storageClass)
     {
