@@ -78,3 +78,98 @@ Get-MigrationStatus cold | ConvertTo-Json -Compress -EnumsAsStrings
         [IO.File]::ReadAllText((Join-Path $ws.Root 'dst/cold/a')) | Should -Be 'body of cold/a'
     }
 }
+
+# New-MigrationTask -RestoreArchived: the agents restore archived objects at the source, wait for
+# them holding no worker (Running, with a state reason), and copy them once a HEAD shows them readable.
+Describe 'New-MigrationTask -RestoreArchived' -Tag S3, "skip: $NoS3" -Skip:([bool]$NoS3) {
+    BeforeAll {
+        $script:Thawing = Start-FaultProxy -Target $Src -Archived @(@{ match = '^src-bucket/cold/'; storageClass = 'ColdArchive'; restoreMs = 6000 })
+        $script:Frozen = Start-FaultProxy -Target $Src -Archived @(@{ match = '^src-bucket/cold/'; storageClass = 'ColdArchive'; restoreMs = 3600000 })
+        $script:rws = New-TestWorkspace
+        Add-S3Profile -Workspace $rws -Name thawing -Endpoint $Thawing.Endpoint
+        Add-S3Profile -Workspace $rws -Name frozen -Endpoint $Frozen.Endpoint
+        function script:Read-Status([string] $Task) {
+            $r = Invoke-Pwsh -Workspace $rws -Name "status-$Task" -Script "Get-MigrationStatus $Task | ConvertTo-Json -Compress -EnumsAsStrings"
+            $r.Output -split "`r?`n" | Where-Object { $_.StartsWith('{') } | Select-Object -Last 1 | ConvertFrom-Json
+        }
+    }
+
+    AfterAll {
+        Stop-FaultProxy $Thawing
+        Stop-FaultProxy $Frozen
+        Remove-TestWorkspace $rws
+    }
+
+    It 'restores them with the days asked for, waits across an agent restart, and copies them byte for byte' {
+        $created = Invoke-Pwsh -Workspace $rws -Name create -Script @'
+$t = New-MigrationTask -Name thaw -Source s3://src-bucket/ -SourceProfile thawing -Destination ./thaw -RestoreArchived 7
+"$($t.Settings.RestoreArchived) $($t.Settings.RestoreTimeout)"
+'@
+        $created.ExitCode | Should -Be 0 -Because $created.Error
+        $created.Output.Trim() | Should -Be '7 3.00:00:00' -Because 'the default bound is stored with the task'
+        $agent = Start-PwshProcess -Workspace $rws -Name thaw-agent -Script 'Start-MigrationAgent -ExitWhenIdle -WarningAction SilentlyContinue | Out-Null'
+        try {
+            $script:waiting = $null
+            Wait-Until -TimeoutSeconds 60 -Because 'the task to wait for its restores' -Condition {
+                $script:waiting = Read-Status thaw
+                $waiting.StateReason -like 'Waiting for 2 archived objects*'
+            }
+            ($waiting.State, $waiting.Succeeded, $waiting.Archived) | Should -Be @('Running', 2, 2)
+        }
+        finally {
+            # The agent dies while the restores run: the next one must carry on from the journal.
+            $child = (& ps -o pid= --ppid $agent.Id) -as [int]
+            Send-Signal -ProcessId ($child ? $child : $agent.Id) -Signal KILL
+            $agent.WaitForExit(10000) | Out-Null
+        }
+        $afterKill = Read-Status thaw
+        ($afterKill.State, $afterKill.Succeeded, $afterKill.Archived) | Should -Be @('Running', 2, 2) -Because 'the waiting objects are kept in the journal'
+        $stats = Get-FaultProxyStats $Thawing
+        $stats.restoreDays.'src-bucket/cold/a' | Should -Be 7
+        $stats.restoreDays.'src-bucket/cold/b' | Should -Be 7
+        $second = Invoke-Pwsh -Workspace $rws -Name thaw-again -Script @'
+$null = Start-MigrationAgent -ExitWhenIdle -WarningAction SilentlyContinue
+Get-MigrationStatus thaw | ConvertTo-Json -Compress -EnumsAsStrings
+'@
+        $second.ExitCode | Should -Be 0 -Because $second.Error
+        $after = $second.Output -split "`r?`n" | Where-Object { $_.StartsWith('{') } | Select-Object -Last 1 | ConvertFrom-Json
+        ($after.State, $after.Succeeded, $after.Failed, $after.Archived) | Should -Be @('Completed', 4, 0, 0)
+        foreach ($k in 'cold/a', 'cold/b', 'warm/1') {
+            [IO.File]::ReadAllBytes((Join-Path $rws.Root "thaw/$k")) | Should -Be ([Text.Encoding]::UTF8.GetBytes("body of $k"))
+        }
+    }
+
+    It 'leaves them failed as SourceArchived once -RestoreTimeout has passed' {
+        $r = Invoke-Pwsh -Workspace $rws -Name frozen -Script @'
+New-MigrationTask -Name frozen -Source s3://src-bucket/ -SourceProfile frozen -Destination ./frozen -RestoreArchived 2 -RestoreTimeout '00:00:08' | Out-Null
+$null = Start-MigrationAgent -ExitWhenIdle -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+Get-MigrationStatus frozen | ConvertTo-Json -Compress -EnumsAsStrings
+Export-FailedObjects frozen | ConvertTo-Json -Compress -EnumsAsStrings -AsArray
+'@
+        $r.ExitCode | Should -Be 0 -Because $r.Error
+        $lines = $r.Output -split "`r?`n" | Where-Object { $_ }
+        $s = $lines | Where-Object { $_.StartsWith('{') } | Select-Object -First 1 | ConvertFrom-Json
+        ($s.State, $s.Succeeded, $s.Archived) | Should -Be @('CompletedWithFailures', 2, 2)
+        $s.StateReason | Should -Match 'not restored .* within the restore timeout \(00:00:08\)'
+        $f = $lines | Where-Object { $_.StartsWith('[') } | Select-Object -First 1 | ConvertFrom-Json
+        $f.Reason | Sort-Object -Unique | Should -Be 'SourceArchived'
+        (Get-FaultProxyStats $Frozen).restoreDays.'src-bucket/cold/a' | Should -Be 2
+        Test-Path (Join-Path $rws.Root 'frozen/cold/a') | Should -BeFalse
+    }
+
+    It 'is refused with <Id> for <Case>' -ForEach @(
+        @{ Case = 'a local source'; Id = 'RestoreNotSupported'; Params = "-Source ./somewhere -RestoreArchived 3" }
+        @{ Case = '0 days'; Id = 'RestoreDaysOutOfRange'; Params = "-Source s3://src-bucket/ -SourceProfile frozen -RestoreArchived 0" }
+        @{ Case = '366 days'; Id = 'RestoreDaysOutOfRange'; Params = "-Source s3://src-bucket/ -SourceProfile frozen -RestoreArchived 366" }
+        @{ Case = 'a timeout without restore'; Id = 'RestoreTimeoutInvalid'; Params = "-Source s3://src-bucket/ -SourceProfile frozen -RestoreTimeout 5" }
+    ) {
+        $r = Invoke-Pwsh -Workspace $rws -Name refused -Script @"
+New-Item -ItemType Directory -Force ./somewhere | Out-Null
+try { New-MigrationTask -Name refused $Params -Destination ./out | Out-Null; 'created' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+(Get-MigrationTask).Name -contains 'refused'
+"@
+        $out = $r.Output -split "`r?`n" | Where-Object { $_ }
+        $out[0] | Should -BeLike "$Id,*"
+        $out[-1] | Should -Be 'False' -Because 'nothing is created'
+    }
+}

@@ -49,7 +49,8 @@
 //                    409 RestoreAlreadyInProgress while it is restoring, 200 once restored); a HEAD
 //                    carries x-amz-storage-class and, once asked, x-amz-restore with
 //                    ongoing-request "true" or "false". Also settable as `archived` in POST
-//                    /__proxy/config (which forgets restores); `restores` in the stats counts them.
+//                    /__proxy/config (which forgets restores); `restores` in the stats counts them,
+//                    `restoreDays` holds the <Days> of each one's last request.
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
 // --vendor-hosts 1 [--secret K] [--domain host=bucket:oss|cos,...] [--crc64 1] [--corrupt-crc64 RE]:
 // answer as OSS and COS under their host names; GET /__proxy/requests (see vendor-answers.js).
@@ -106,7 +107,7 @@ const vendor = vendorAnswers.create(opts, target);
 // ---- counters ----
 let stats;
 function resetStats() {
-  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {}, answered: {}, restores: {} };
+  stats = { requests: 0, faults: {}, byMethod: {}, byOperation: {}, keys: {}, answered: {}, restores: {}, restoreDays: {} };
   for (const f of FAULTS) stats.faults[f] = 0;
 }
 resetStats();
@@ -284,14 +285,20 @@ function answerArchived(req, res, d) {
   const restore = req.method === 'POST' && new URL(req.url, 'http://x').searchParams.has('restore');
   if (restore) {
     bump(stats.restores, d.id);
-    req.resume();
-    if (restored(d.id)) { res.writeHead(200, { 'content-length': 0 }); res.end(); return true; }
-    if (restoreState.has(d.id)) {
-      answerError(req, res, d, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
-      return true;
-    }
-    restoreState.set(d.id, Date.now() + Number(rule.restoreMs || 0));
-    res.writeHead(202, { 'content-length': 0 }); res.end();
+    const body = [];
+    req.on('data', (c) => body.push(c));
+    req.on('end', () => {
+      // The days asked for, from <RestoreRequest><Days>N</Days>, as restoreDays["bucket/key"].
+      const days = /<Days>\s*(\d+)\s*<\/Days>/.exec(Buffer.concat(body).toString('utf8'));
+      stats.restoreDays[d.id] = days ? Number(days[1]) : null;
+      if (restored(d.id)) { res.writeHead(200, { 'content-length': 0 }); res.end(); return; }
+      if (restoreState.has(d.id)) {
+        answerError(req, res, d, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
+        return;
+      }
+      restoreState.set(d.id, Date.now() + Number(rule.restoreMs || 0));
+      res.writeHead(202, { 'content-length': 0 }); res.end();
+    });
     return true;
   }
   if (req.method === 'GET' && !restored(d.id)) {
