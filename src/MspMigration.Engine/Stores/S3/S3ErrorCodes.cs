@@ -51,6 +51,9 @@ public static class S3ErrorCodes
         new("EntityTooLarge", 400, StoreErrorKind.Other, FailureReason.InvalidRequest, false, "the object is larger than the service accepts", All),
         new("InvalidArgument", 400, StoreErrorKind.Other, FailureReason.InvalidRequest, false, "the service rejected the request", All),
         new("PreconditionFailed", 412, StoreErrorKind.SourceChanged, FailureReason.SourceChanged, false, "the source object changed while it was being copied", All),
+        // Ranges are only asked for within the size the first answer gave: one that is no longer
+        // there means the object changed (a service that checks the range before If-Match).
+        new("InvalidRange", 416, StoreErrorKind.SourceChanged, FailureReason.SourceChanged, false, "the source object changed while it was being copied (a range within its first size is no longer there)", All),
         new("InvalidDigest", 400, StoreErrorKind.IntegrityMismatch, FailureReason.IntegrityMismatch, false, "the service found the body damaged in transit", "S3, OSS, COS"),
         new("BadDigest", 400, StoreErrorKind.IntegrityMismatch, FailureReason.IntegrityMismatch, false, "the service found the body damaged in transit", All),
         // The whole store: every object would meet it.
