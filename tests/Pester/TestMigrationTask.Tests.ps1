@@ -15,6 +15,13 @@ BeforeAll {
     function Get-Summary($Output) { @($Output | Where-Object { $_ -is [MspMigration.ConsistencySummary] }) }
     function Format-Differences($Differences) { @($Differences | Sort-Object Key | ForEach-Object { "$($_.Kind) $($_.Key)" }) }
 
+    # What the check must report for the four tampers, keys in the order deleted, truncated, replaced, extra.
+    function Get-TamperedDifferences([string[]] $Keys) {
+        Format-Differences @(
+            [pscustomobject]@{ Kind = 'Missing'; Key = $Keys[0] }, [pscustomobject]@{ Kind = 'SizeDiffers'; Key = $Keys[1] },
+            [pscustomobject]@{ Kind = 'ContentDiffers'; Key = $Keys[2] }, [pscustomobject]@{ Kind = 'ExtraAtDestination'; Key = $Keys[3] })
+    }
+
     function Set-Tampered {
         # The four tampers of a destination directory; returns the keys in the order deleted, truncated, replaced, extra.
         param([Parameter(Mandatory)][string] $Root, [Parameter(Mandatory)][string[]] $Keys)
@@ -45,9 +52,7 @@ Describe 'Test-MigrationTask on local directories' {
         $keys += 'd01/extra.bin'
         Set-Tampered -Root $ws.Destination -Keys $keys
         Set-Content -LiteralPath "$($ws.Destination)/d00/left-over.tmp" -Value 'excluded, so not extra'
-        $expected = Format-Differences @(
-            [pscustomobject]@{ Kind = 'Missing'; Key = $keys[0] }, [pscustomobject]@{ Kind = 'SizeDiffers'; Key = $keys[1] },
-            [pscustomobject]@{ Kind = 'ContentDiffers'; Key = $keys[2] }, [pscustomobject]@{ Kind = 'ExtraAtDestination'; Key = $keys[3] })
+        $expected = Get-TamperedDifferences $keys
     }
     AfterAll {
         $env:MSPMIGRATION_CONFIG = $null
@@ -158,9 +163,7 @@ Describe 'Test-MigrationTask on s3rver' -Tag "skip: $NoS3" -Skip:([bool]$NoS3) {
         # Outside the task's scope: another prefix of the bucket, and an excluded key inside it.
         Add-S3Object -Server $s3 -Bucket dst -Key 'elsewhere/x.bin' -Body ([byte[]](7))
         Add-S3Object -Server $s3 -Bucket dst -Key 'copy/p01/left-over.tmp' -Body ([byte[]](7))
-        $expected = Format-Differences @(
-            [pscustomobject]@{ Kind = 'Missing'; Key = $keys[0] }, [pscustomobject]@{ Kind = 'SizeDiffers'; Key = $keys[1] },
-            [pscustomobject]@{ Kind = 'ContentDiffers'; Key = $keys[2] }, [pscustomobject]@{ Kind = 'ExtraAtDestination'; Key = $keys[3] })
+        $expected = Get-TamperedDifferences $keys
     }
     AfterAll {
         $env:MSPMIGRATION_CONFIG = $null
