@@ -275,8 +275,8 @@ s3_pair() { # name count size fanout
     r=$([ $i = 0 ] && echo a || echo b)
     printf '[%s]\ntype = s3\nprovider = Other\nendpoint = http://127.0.0.1:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
       "$r" "${S3_PORTS[$i]}" >> "$dir/rclone.conf"
-    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' \
-      "$r" "${S3_PORTS[$i]}")$'\n'
+    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n%s\n' \
+      "$r" "${S3_PORTS[$i]}" "${S3_PROFILE_EXTRA:-}")$'\n'
   done
   # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
   local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
@@ -289,14 +289,15 @@ s3_pair() { # name count size fanout
   printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
   local low=${3%:*} high=${3#*:}  # a size MIN:MAX steps evenly between the two
   printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * (low + high) / 2 ))" > "$RESULTS/$name.size"
-  local tools=(mspmigration mspmigration-warm rclone)
+  local tools=(${S3_TOOLS:-mspmigration mspmigration-warm rclone}) n
+  n=${#tools[@]}
   rm -rf "$dir"/msp-*
   "${rc[@]}" mkdir b:warm
   warm_start "$dir/warm" -ProfilesToml "$profiles"
   warm_up "$dir/warm" s3://src/ s3://warm/ -SourceProfile a -DestinationProfile b
   for run in $(seq 1 "$RUNS"); do
-    for i in 0 1 2; do
-      tool=${tools[$(( (i + run - 1) % 3 ))]}
+    for i in $(seq 0 $((n - 1))); do
+      tool=${tools[$(( (i + run - 1) % n ))]}
       "${rc[@]}" mkdir "b:$tool-$run"
       case $tool in
         mspmigration) mkdir -p "$dir/msp-$run"

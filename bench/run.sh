@@ -3,7 +3,9 @@
 # Usage: bench/run.sh [small|large|million|crc|fsync|controlplane|s3-small|s3-medium|s3-large|wan|wan-large|wan-small ...]
 #        (default: small large crc controlplane; wan is wan-large and wan-small, see wan.sh)
 # Env:   RUNS (3), CONCURRENCY (16), BENCH_DIR (/tmp/mspmigration-bench), SKIP_BUILD=1,
-#        BENCH_FS=loop|dir (loop when root: a private ext4 file system, see prepare_fs)
+#        BENCH_FS=loop|dir (loop when root: a private ext4 file system, see prepare_fs),
+#        s3-*: S3_TOOLS (the tools to alternate), S3_PROFILE_EXTRA (lines added to the module's
+#        two profiles, e.g. 'multipart_threshold_mb = 64', to compare settings)
 # Each workload's data is made once; then the tools run alternately RUNS times each, so noise
 # from other work on the machine spreads over all of them. Results: bench/results/.
 set -euo pipefail
