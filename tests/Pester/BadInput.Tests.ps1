@@ -86,3 +86,18 @@ Describe 'Configuration errors' {
         { Get-MigrationTask -ConfigPath $path } | Should -Throw -ErrorId 'ConfigInvalid,*'
     }
 }
+
+Describe 'Test-MigrationEndpoint on a directory that does not exist yet' {
+    It 'answers with a result that says so, for a source or a destination, and creates nothing' {
+        $missing = Join-Path $ws.Root 'not-yet'
+        $r = Test-MigrationEndpoint $missing -Confirm:$false
+        $r.IsHealthy | Should -BeFalse
+        $r.CanList | Should -BeFalse
+        $r.Problems.Count | Should -Be 1
+        $r.Problems[0] | Should -Match ([regex]::Escape($missing))
+        $r.Problems[0] | Should -Match 'does not exist'
+        $r.Problems[0] | Should -Match 'created by the first copy'
+        $r.Problems[0] | Should -Not -Match 'source directory'
+        Test-Path $missing | Should -BeFalse
+    }
+}

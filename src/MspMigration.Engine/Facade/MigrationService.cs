@@ -129,11 +129,29 @@ public sealed class MigrationService : IDisposable
     {
         foreach (var warning in Config.Warnings) output.Warning(warning);
         var parsed = StoreLocation.Parse(location, "Location");
-        StoreFactory.ValidateSource(parsed);
         var name = Blank(profileName);
+        if (MissingDestination(parsed) is { } missing)
+            return Task.FromResult(new EndpointTestResult { Location = parsed.ToString(), Profile = name, Problems = [missing] });
         var profile = name is null ? null : Config.FindProfile(name) ?? throw new MigrationException("ProfileNotFound", MigrationErrorKind.ObjectNotFound,
             $"Credential profile '{name}' is not defined in {Config.SourcePath ?? "the agent configuration (there is no agent.toml)"}.", name);
         return EndpointProbe.RunAsync(parsed, name, profile, checkWrite, cancellationToken, Config.StallTimeout);
+    }
+
+    /// <summary>
+    /// A directory that does not exist yet is a fine destination (the first copy makes it) but no
+    /// source; the probe cannot tell which is meant, so it says both instead of failing as a source.
+    /// </summary>
+    private static string? MissingDestination(StoreLocation location)
+    {
+        try
+        {
+            StoreFactory.ValidateSource(location);
+            return null;
+        }
+        catch (MigrationException e) when (e.ErrorId == "SourceNotFound" && location.Kind.Capabilities(location).Writable)
+        {
+            return $"list: '{location}' does not exist. As a destination it is created by the first copy; as a source there is nothing to migrate.";
+        }
     }
 
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
