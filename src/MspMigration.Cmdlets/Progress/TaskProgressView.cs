@@ -61,7 +61,9 @@ internal sealed class TaskProgressView(int parentActivityId)
         var bytes = s.ListingComplete && s.TotalBytes > 0
             ? $"{Units.Bytes(s.TransferredBytes)} of {Units.Bytes(s.TotalBytes)}"
             : Units.Bytes(s.TransferredBytes);
-        return $"{s.State}: {done:N0} of {total} objects ({s.Failed:N0} failed{(s.Archived > 0 ? $", {s.Archived:N0} archived" : "")}), {bytes}, " +
+        // A secondary pass says how far it got with what it queued: the whole task is mostly earlier passes.
+        var pass = s.Pass > 1 ? $"pass {s.Pass}: {s.PassTotal - s.PassPending:N0} of {(s.ListingComplete ? $"{s.PassTotal:N0}" : $"{s.PassTotal:N0}+")}; " : "";
+        return $"{s.State}: {pass}{done:N0} of {total} objects ({s.Failed:N0} failed{(s.Archived > 0 ? $", {s.Archived:N0} archived" : "")}), {bytes}, " +
                $"{Units.Bytes((long)rate.Bytes)}/s, {rate.Objects:N0} objects/s";
     }
 
