@@ -114,3 +114,30 @@ New-MigrationTask -Name second -Source ./src2 -Destination ./dst2 | Out-Null
         $processing[-1].StatusDescription | Should -Match 'of [\d,]+\+? objects \(\d+ failed\)'
     }
 }
+
+Describe 'Progress of a secondary pass' {
+    BeforeAll {
+        $ws = New-TestWorkspace -Concurrency 1
+        New-SourceTree -Path $ws.Source -Count 400 -MaxSize 4096
+        $first = Invoke-Pwsh -Workspace $ws -Name first -Script @'
+New-MigrationTask -Name again -Source ./src -Destination ./dst | Out-Null
+Start-MigrationAgent -ExitWhenIdle -ProgressAction SilentlyContinue | Out-Null
+Get-ChildItem -Recurse -File ./src | ForEach-Object { [IO.File]::AppendAllText($_.FullName, 'changed') }
+Restart-MigrationTask again -Incremental | Out-Null
+'@
+        $agent = Start-PwshProcess -Workspace $ws -Name agent -Script 'Start-MigrationAgent -ExitWhenIdle -ProgressAction SilentlyContinue | Out-Null'
+        $run = Invoke-InRunspace -Workspace $ws -Script 'Get-MigrationStatus again -Wait -PollIntervalSeconds 1'
+        $agentResult = Wait-PwshProcess $agent
+    }
+    AfterAll { Remove-TestWorkspace $ws }
+
+    It 'tells how far the pass got beside the whole task' {
+        $first.Error | Should -BeNullOrEmpty
+        $agentResult.ExitCode | Should -Be 0
+        $run.Output.State | Should -Be 'Completed'
+        ($run.Output.PassTotal, $run.Output.PassSucceeded, $run.Output.Total) | Should -Be @(400, 400, 400)
+        $processing = @($run.Progress | Where-Object RecordType -eq 'Processing')
+        $processing | Should -Not -BeNullOrEmpty
+        $processing | ForEach-Object { $_.StatusDescription | Should -Match '^\w+: pass 2: [\d,]+ of [\d,]+\+?; [\d,]+ of [\d,]+\+? objects \(\d+ failed\)' }
+    }
+}
