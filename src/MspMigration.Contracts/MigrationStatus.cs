@@ -25,6 +25,23 @@ public sealed class MigrationStatus
     public long Pending { get; init; }
     public long TotalBytes { get; init; }
     public long TransferredBytes { get; init; }
+    /// <summary>
+    /// Objects queued in the current pass (<see cref="Pass"/>): in the first pass every object listed, in a
+    /// secondary pass those it found new, changed or failed. Each object counts in the pass that last queued it.
+    /// </summary>
+    public long PassTotal { get; init; }
+    /// <summary>Of <see cref="PassTotal"/>, objects copied in this pass.</summary>
+    public long PassSucceeded { get; init; }
+    public long PassSkipped { get; init; }
+    /// <summary>Of <see cref="PassTotal"/>, failures other than archived ones (see <see cref="PassArchived"/>).</summary>
+    public long PassFailed { get; init; }
+    public long PassArchived { get; init; }
+    /// <summary>Of <see cref="PassTotal"/>, objects not worked yet.</summary>
+    public long PassPending { get; init; }
+    /// <summary>Bytes of the objects this pass queued, as listed.</summary>
+    public long PassTotalBytes { get; init; }
+    /// <summary>Bytes copied in this pass.</summary>
+    public long PassTransferredBytes { get; init; }
     public int SegmentsTotal { get; init; }
     public int SegmentsDone { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
@@ -36,6 +53,9 @@ public sealed class MigrationStatus
     public double ObjectsPerSecond { get; init; }
 
     public bool IsFinished => State is MigrationTaskState.Completed or MigrationTaskState.CompletedWithFailures or MigrationTaskState.Failed;
+
+    /// <summary>Progress of the current pass alone (see <see cref="PassTotal"/>).</summary>
+    public double PassPercentComplete => PassTotal == 0 ? (ListingComplete ? 100 : 0) : 100.0 * (PassTotal - PassPending) / PassTotal;
 
     public double PercentComplete => Total == 0 ? (ListingComplete ? 100 : 0) : 100.0 * (Succeeded + Skipped + Failed + Archived) / Total;
 }

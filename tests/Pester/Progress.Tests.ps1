@@ -114,3 +114,43 @@ New-MigrationTask -Name second -Source ./src2 -Destination ./dst2 | Out-Null
         $processing[-1].StatusDescription | Should -Match 'of [\d,]+\+? objects \(\d+ failed\)'
     }
 }
+
+Describe 'Progress of a secondary pass' {
+    BeforeAll {
+        $ws = New-TestWorkspace -Concurrency 1
+        New-SourceTree -Path $ws.Source -Count 400 -MaxSize 4096
+        $first = Invoke-Pwsh -Workspace $ws -Name first -Script @'
+New-MigrationTask -Name again -Source ./src -Destination ./dst | Out-Null
+Start-MigrationAgent -ExitWhenIdle -ProgressAction SilentlyContinue | Out-Null
+Get-ChildItem -Recurse -File ./src | Sort-Object FullName | Select-Object -First 300 | ForEach-Object { [IO.File]::AppendAllText($_.FullName, 'changed') }
+Restart-MigrationTask again -Incremental | Out-Null
+'@
+        # The bar is watched from before any agent lists the pass: the whole task is then 400 of 400 done.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Set-Location '$($ws.Root)'; `$env:MSPMIGRATION_CONFIG = '$($ws.Config)'; Import-Module '$manifest'; Get-MigrationStatus again -Wait -PollIntervalSeconds 1")
+        $async = $ps.BeginInvoke()
+        Wait-Until { @($ps.Streams.Progress).Count -ge 2 } -TimeoutSeconds 60 | Out-Null
+        $before = @($ps.Streams.Progress)
+        $agent = Start-PwshProcess -Workspace $ws -Name agent -Script 'Start-MigrationAgent -ExitWhenIdle -ProgressAction SilentlyContinue | Out-Null'
+        $agentResult = Wait-PwshProcess $agent
+        $run = [pscustomobject]@{ Output = $ps.EndInvoke($async); Progress = @($ps.Streams.Progress); Errors = @($ps.Streams.Error) }
+        $ps.Dispose()
+    }
+    AfterAll { Remove-TestWorkspace $ws }
+
+    It 'tells how far the pass got beside the whole task' {
+        $first.Error | Should -BeNullOrEmpty
+        $agentResult.ExitCode | Should -Be 0
+        $run.Output.State | Should -Be 'Completed'
+        ($run.Output.PassTotal, $run.Output.PassSucceeded, $run.Output.Total) | Should -Be @(300, 300, 400)
+        # Before the pass lists anything its bar is not full: how much of the pass is done is not known yet.
+        $before | Should -Not -BeNullOrEmpty
+        $before | ForEach-Object {
+            $_.StatusDescription | Should -Match '^Running: pass 2: 0 of 0\+; 400 of 400\+? objects \(0 failed\)'
+            $_.PercentComplete | Should -Be -1
+        }
+        $processing = @($run.Progress | Where-Object RecordType -eq 'Processing')
+        $processing | Should -Not -BeNullOrEmpty
+        $processing | ForEach-Object { $_.StatusDescription | Should -Match '^\w+: pass 2: [\d,]+ of [\d,]+\+?; [\d,]+ of [\d,]+\+? objects \(\d+ failed\)' }
+    }
+}

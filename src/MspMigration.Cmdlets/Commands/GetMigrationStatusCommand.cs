@@ -43,7 +43,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
         {
             if (Recount)
                 foreach (var m in Run(ct => service.RecountAsync(name, ct)))
-                    WriteWarning($"Task '{name}': the {m.Outcome}{(m.Archived ? " (archived)" : "")} counter read {m.CountedObjects} objects ({m.CountedBytes} bytes) " +
+                    WriteWarning($"Task '{name}': the {m.Outcome}{(m.Archived ? " (archived)" : "")} counter of pass {m.Pass} read {m.CountedObjects} objects ({m.CountedBytes} bytes) " +
                         $"but the journal holds {m.JournalObjects} ({m.JournalBytes} bytes); the counter now reads the journal's count.");
             var status = Run(ct => service.GetStatusAsync(name, ct));
             if (Wait && !status.IsFinished) _waiting.Add(status.TaskName);

@@ -28,7 +28,7 @@ internal sealed class TaskProgressView(int parentActivityId)
         var record = new ProgressRecord(id, Activity(status.TaskName), Describe(status, done, rate))
         {
             ParentActivityId = parentActivityId,
-            PercentComplete = status.Total == 0 ? -1 : (int)Math.Clamp(status.PercentComplete, 0, 100),
+            PercentComplete = Percent(status),
             SecondsRemaining = SecondsRemaining(status, done, rate.Objects),
         };
         if (!status.ListingComplete) record.CurrentOperation = "Listing the source; the total grows as segments are cut.";
@@ -61,9 +61,18 @@ internal sealed class TaskProgressView(int parentActivityId)
         var bytes = s.ListingComplete && s.TotalBytes > 0
             ? $"{Units.Bytes(s.TransferredBytes)} of {Units.Bytes(s.TotalBytes)}"
             : Units.Bytes(s.TransferredBytes);
-        return $"{s.State}: {done:N0} of {total} objects ({s.Failed:N0} failed{(s.Archived > 0 ? $", {s.Archived:N0} archived" : "")}), {bytes}, " +
+        // A secondary pass says how far it got with what it queued: the whole task is mostly earlier passes.
+        var pass = s.Pass > 1 ? $"pass {s.Pass}: {s.PassTotal - s.PassPending:N0} of {(s.ListingComplete ? $"{s.PassTotal:N0}" : $"{s.PassTotal:N0}+")}; " : "";
+        return $"{s.State}: {pass}{done:N0} of {total} objects ({s.Failed:N0} failed{(s.Archived > 0 ? $", {s.Archived:N0} archived" : "")}), {bytes}, " +
                $"{Units.Bytes((long)rate.Bytes)}/s, {rate.Objects:N0} objects/s";
     }
+
+    // A secondary pass fills its own bar: the whole task's percentage is mostly earlier passes' work.
+    // Unknown (-1) until something is listed.
+    private static int Percent(MigrationStatus s) =>
+        s.Pass > 1
+            ? s.PassTotal == 0 ? (s.ListingComplete ? 100 : -1) : (int)Math.Clamp(s.PassPercentComplete, 0, 100)
+            : s.Total == 0 ? -1 : (int)Math.Clamp(s.PercentComplete, 0, 100);
 
     // Objects, not bytes: skipped objects move no bytes, so a byte-based estimate overshoots.
     private static int SecondsRemaining(MigrationStatus s, long done, double objectsPerSecond)

@@ -133,9 +133,11 @@ public interface IControlPlane : IDisposable
     Task<IReadOnlyList<JournalEntry>> GetJournalAsync(long taskId, string? after, string? last, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>One outcome whose kept counters disagreed with a count of the journal (before the repair).</summary>
+/// <summary>One outcome of one pass whose kept counters disagreed with a count of the journal (before the repair).</summary>
 public sealed record CounterMismatch(ObjectOutcome Outcome, long CountedObjects, long CountedBytes, long JournalObjects, long JournalBytes)
 {
+    /// <summary>The pass whose counter this is: the objects that pass last queued.</summary>
+    public int Pass { get; init; }
     /// <summary>The counter of failures whose reason is SourceArchived, kept apart from the other failures.</summary>
     public bool Archived { get; init; }
 }

@@ -135,6 +135,58 @@ public abstract class CounterConformance : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Counters_of_each_pass_equal_the_journal_grouped_by_the_pass_that_last_queued_each_object()
+    {
+        static int N(string key) => int.Parse(key[1..]);
+        var store = await OpenAsync();
+        var task = await store.CreateTaskAsync(Spec("passes"), Ct);
+        var first = Objects(0, 60, 10);
+        await ListAsync(store, task.Id, first, 25);
+        await WorkAsync(store, task.Id, "a1", o => N(o.Key) % 5 == 0 ? ObjectOutcome.Skipped : N(o.Key) % 7 == 0 ? ObjectOutcome.Failed : ObjectOutcome.Succeeded);
+        await AssertCountersRightAsync(store, task.Id);
+        var s1 = await store.GetStatusAsync(task.Id, Ct);
+        Assert.True(s1.Failed > 0 && s1.Skipped > 0);
+        // The first pass is the whole task.
+        Assert.Equal((1, s1.Total, s1.Succeeded, s1.Skipped, s1.Failed, 0L, s1.TotalBytes, s1.TransferredBytes),
+            (s1.Pass, s1.PassTotal, s1.PassSucceeded, s1.PassSkipped, s1.PassFailed, s1.PassPending, s1.PassTotalBytes, s1.PassTransferredBytes));
+        Assert.Equal(MigrationTaskState.CompletedWithFailures, await store.TryFinishTaskAsync(task.Id, Ct));
+
+        Assert.Equal(2, await store.StartIncrementalPassAsync(task.Id, Ct));
+        var started = await store.GetStatusAsync(task.Id, Ct);
+        Assert.Equal((2, 0L, 60L), (started.Pass, started.PassTotal, started.Total));
+
+        // The source as the first pass left it (a copy records what it copied: WorkAsync); then every
+        // fourth object changed, the failed ones are queued again, five are new.
+        var second = first
+            .Select(o => N(o.Key) % 5 != 0 && N(o.Key) % 7 != 0 ? o with { Size = o.Size + 1000, ETag = "copied" } : o)
+            .Select(o => N(o.Key) % 4 == 0 ? o with { Size = o.Size + 3 } : o).Concat(Objects(60, 5, 10)).ToList();
+        await ListAsync(store, task.Id, second, 20);
+        await AssertCountersRightAsync(store, task.Id);
+        var queued = second.Where(o => N(o.Key) % 4 == 0 || (N(o.Key) % 5 != 0 && N(o.Key) % 7 == 0) || N(o.Key) >= 60).ToList();
+        var listed = await store.GetStatusAsync(task.Id, Ct);
+        Assert.Equal((65L, (long)queued.Count, (long)queued.Count, queued.Sum(o => o.Size)),
+            (listed.Total, listed.PassTotal, listed.PassPending, listed.PassTotalBytes));
+
+        await WorkAsync(store, task.Id, "a2", o => N(o.Key) % 3 == 0 ? ObjectOutcome.Failed : ObjectOutcome.Succeeded);
+        await AssertCountersRightAsync(store, task.Id);
+        var s2 = await store.GetStatusAsync(task.Id, Ct);
+        var copied = queued.Where(o => N(o.Key) % 3 != 0).ToList();
+        Assert.Equal((2, (long)queued.Count, (long)copied.Count, (long)(queued.Count - copied.Count), 0L, 0L, copied.Sum(o => o.Size + 1000)),
+            (s2.Pass, s2.PassTotal, s2.PassSucceeded, s2.PassFailed, s2.PassSkipped, s2.PassPending, s2.PassTransferredBytes));
+        Assert.Equal(65L, s2.Total);
+        Assert.Equal(100.0, s2.PassPercentComplete);
+
+        // Failures retried within the pass stay counted in it.
+        Assert.Equal(queued.Count - copied.Count, await store.RetryFailedAsync(task.Id, Ct));
+        await AssertCountersRightAsync(store, task.Id);
+        Assert.Equal(((long)queued.Count, (long)(queued.Count - copied.Count)), ((await store.GetStatusAsync(task.Id, Ct)).PassTotal, (await store.GetStatusAsync(task.Id, Ct)).PassPending));
+        await WorkAsync(store, task.Id, "a3", _ => ObjectOutcome.Succeeded);
+        await AssertCountersRightAsync(store, task.Id);
+        var s3 = await store.GetStatusAsync(task.Id, Ct);
+        Assert.Equal(((long)queued.Count, (long)queued.Count, 0L), (s3.PassTotal, s3.PassSucceeded, s3.PassFailed));
+    }
+
+    [StoreFact]
     public async Task Counters_stay_exact_with_several_agents_recording_at_once()
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => OpenAsync()));
@@ -166,11 +218,23 @@ public abstract class CounterConformance : IAsyncLifetime
         var wrong = await store.RecountAsync(task.Id, Ct);
         Assert.Equal(
             [
-                new CounterMismatch(ObjectOutcome.Succeeded, right.Succeeded + 7, right.TransferredBytes + 70, right.Succeeded, right.TransferredBytes),
-                new CounterMismatch(ObjectOutcome.Failed, 0, 0, 4, Objects(0, 40, 10).Where(o => o.Key.EndsWith('3')).Sum(o => o.Size)),
+                new CounterMismatch(ObjectOutcome.Succeeded, right.Succeeded + 7, right.TransferredBytes + 70, right.Succeeded, right.TransferredBytes) { Pass = 1 },
+                new CounterMismatch(ObjectOutcome.Failed, 0, 0, 4, Objects(0, 40, 10).Where(o => o.Key.EndsWith('3')).Sum(o => o.Size)) { Pass = 1 },
             ], wrong);
         var repaired = await store.GetStatusAsync(task.Id, Ct);
         Assert.Equal((right.Total, right.Succeeded, right.Failed, right.TotalBytes), (repaired.Total, repaired.Succeeded, repaired.Failed, repaired.TotalBytes));
+        Assert.Empty(await store.RecountAsync(task.Id, Ct));
+
+        // Counters moved to another pass: the task's totals still agree, the passes do not.
+        ExecuteDirectly($"UPDATE task_counters SET pass = 2 WHERE task_id = {task.Id} AND outcome = 1");
+        Assert.Equal(right.Succeeded, (await store.GetStatusAsync(task.Id, Ct)).Succeeded);
+        Assert.Equal(0L, (await store.GetStatusAsync(task.Id, Ct)).PassSucceeded);
+        Assert.Equal(
+            [
+                new CounterMismatch(ObjectOutcome.Succeeded, 0, 0, right.Succeeded, right.TransferredBytes) { Pass = 1 },
+                new CounterMismatch(ObjectOutcome.Succeeded, right.Succeeded, right.TransferredBytes, 0, 0) { Pass = 2 },
+            ], await store.RecountAsync(task.Id, Ct));
+        Assert.Equal(right.Succeeded, (await store.GetStatusAsync(task.Id, Ct)).PassSucceeded);
         Assert.Empty(await store.RecountAsync(task.Id, Ct));
         var e = await Assert.ThrowsAsync<MigrationException>(() => store.RecountAsync(task.Id + 1000, Ct));
         Assert.Equal("TaskNotFound", e.ErrorId);

@@ -8,8 +8,32 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// </summary>
 internal static class EarlierSchemas
 {
-    public static string[] Sqlite => [SqliteV1, .. AfterV1, V5(JournalCounterTriggers.Sqlite, " WITHOUT ROWID", "INTEGER")];
-    public static string[] Postgres => [PostgresV1, .. AfterV1, V5(JournalCounterTriggers.Postgres, "", "BIGINT")];
+    public static string[] Sqlite =>
+        [SqliteV1, .. AfterV1, V5(JournalCounterTriggers.Sqlite, " WITHOUT ROWID", "INTEGER"), V6(PassCounterTriggers.SqliteDrop, PassCounterTriggers.Sqlite, " WITHOUT ROWID", "INTEGER")];
+    public static string[] Postgres =>
+        [PostgresV1, .. AfterV1, V5(JournalCounterTriggers.Postgres, "", "BIGINT"), V6(PassCounterTriggers.PostgresDrop, PassCounterTriggers.Postgres, "", "BIGINT")];
+
+    // v6: the pass that last queued each object, and the counters per pass.
+    private static string V6(string drop, string triggers, string withoutRowId, string bigint) =>
+        $"""
+        ALTER TABLE objects ADD COLUMN pass SMALLINT NOT NULL DEFAULT 1;
+        {drop}
+        UPDATE objects SET pass = (SELECT pass FROM tasks WHERE tasks.id = objects.task_id)
+        WHERE task_id IN (SELECT id FROM tasks WHERE pass > 1);
+        DROP TABLE task_counters;
+        CREATE TABLE task_counters(
+            task_id {bigint} NOT NULL,
+            pass INTEGER NOT NULL,
+            stripe INTEGER NOT NULL,
+            outcome INTEGER NOT NULL, -- ObjectOutcome
+            objects {bigint} NOT NULL,
+            bytes {bigint} NOT NULL,
+            PRIMARY KEY(task_id, pass, stripe, outcome)
+        ){withoutRowId};
+        {triggers}
+        INSERT INTO task_counters(task_id, pass, stripe, outcome, objects, bytes)
+        SELECT task_id, pass, 0, {CounterBuckets.Of("")}, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY 1, 2, 4;
+        """;
 
     // v5: per-task counters of the journal, kept by triggers (this build's, with archived failures apart).
     private static string V5(string triggers, string withoutRowId, string bigint) =>

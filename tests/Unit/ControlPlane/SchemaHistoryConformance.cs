@@ -14,7 +14,7 @@ namespace MspMigration.Tests.Unit.ControlPlane;
 /// </summary>
 public abstract partial class SchemaHistoryConformance : IDisposable
 {
-    private const int Current = 5;
+    private const int Current = 6;
     protected CancellationToken Ct => CancellationToken.None;
 
     protected abstract string[] EarlierSteps { get; }
@@ -76,6 +76,49 @@ public abstract partial class SchemaHistoryConformance : IDisposable
         Assert.NotNull(claimed);
         using var check = Connect();
         Assert.Equal(Current, ReadVersion(check));
+    }
+
+    [StoreFact]
+    public async Task A_version_5_database_counts_each_task_in_its_current_pass()
+    {
+        MakeEarlier(5);
+        using (var c = Connect())
+        {
+            // 'again' is in its second pass: v5 kept no pass per object, so its journal counts in pass 2.
+            Exec(c, """
+                INSERT INTO tasks(name, source, destination, same_name_policy, state, created_at, pass, listing_done)
+                VALUES('once', 'local:///a', 'local:///b', 'Skip', 'Completed', 1700000000000, 1, 1);
+                INSERT INTO tasks(name, source, destination, same_name_policy, state, created_at, pass, listing_done)
+                VALUES('again', 'local:///a', 'local:///c', 'Skip', 'Running', 1700000000000, 2, 0);
+                INSERT INTO objects(task_id, key, size, last_modified, outcome)
+                SELECT id, k.key, k.size, 1700000000000, k.outcome FROM tasks,
+                    (SELECT 'a' AS key, 10 AS size, 1 AS outcome UNION ALL SELECT 'b', 20, 3 UNION ALL SELECT 'c', 30, 0 UNION ALL SELECT 'd', 40, 2) k;
+                """);
+        }
+        using var store = Open();
+        await store.InitializeAsync(Ct);
+        foreach (var (name, pass) in new[] { ("once", 1), ("again", 2) })
+        {
+            var task = (await store.GetTaskAsync(name, Ct))!;
+            var s = await store.GetStatusAsync(task.Id, Ct);
+            Assert.Equal((pass, 4L, 100L, 1L, 1L, 1L, 1L, 10L), (s.Pass, s.Total, s.TotalBytes, s.Succeeded, s.Failed, s.Skipped, s.Pending, s.TransferredBytes));
+            Assert.Equal((s.Total, s.TotalBytes, s.Succeeded, s.Failed, s.Skipped, s.Pending, s.TransferredBytes),
+                (s.PassTotal, s.PassTotalBytes, s.PassSucceeded, s.PassFailed, s.PassSkipped, s.PassPending, s.PassTransferredBytes));
+            Assert.Empty(await store.RecountAsync(task.Id, Ct));
+        }
+        // A third pass of 'again' starts from nothing queued and counts what its listing queues.
+        var again = (await store.GetTaskAsync("again", Ct))!;
+        await store.TryAcquireListingAsync(again.Id, "lister", TimeSpan.FromMinutes(1), Ct);
+        await store.AppendSegmentAsync(again.Id, "lister", [], null, null, true, Ct);
+        Assert.Equal(3, await store.StartIncrementalPassAsync(again.Id, Ct));
+        Assert.NotNull(await store.TryAcquireListingAsync(again.Id, "lister", TimeSpan.FromMinutes(1), Ct));
+        await store.AppendSegmentAsync(again.Id, "lister",
+            [new("a", 10, DateTimeOffset.FromUnixTimeMilliseconds(1700000000000), null), new("b", 20, DateTimeOffset.FromUnixTimeMilliseconds(1700000000000), null)],
+            null, "b", true, Ct);
+        var third = await store.GetStatusAsync(again.Id, Ct);
+        // 'a' is unchanged and copied: not queued; 'b' failed: queued again.
+        Assert.Equal((3, 1L, 1L, 20L, 4L), (third.Pass, third.PassTotal, third.PassPending, third.PassTotalBytes, third.Total));
+        Assert.Empty(await store.RecountAsync(again.Id, Ct));
     }
 
     [StoreFact]

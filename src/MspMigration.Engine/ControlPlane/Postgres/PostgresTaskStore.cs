@@ -52,18 +52,18 @@ public sealed class PostgresTaskStore : SqlTaskStore
     }
 
     /// <summary>One round trip per segment instead of one per object: the arrays are unnested server-side.</summary>
-    protected override async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
+    protected override async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, int pass, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
     {
         if (objects.Count == 0) return default;
         await using var cmd = (NpgsqlCommand)s.Command("""
-            INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64)
-            SELECT @t, u.k, u.s, u.m, u.e, u.c FROM unnest(@k, @s, @m, @e, @c) AS u(k, s, m, e, c)
+            INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64, pass)
+            SELECT @t, u.k, u.s, u.m, u.e, u.c, @p FROM unnest(@k, @s, @m, @e, @c) AS u(k, s, m, e, c)
             ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
-                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL, reason = NULL
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL, reason = NULL, pass = excluded.pass
             WHERE objects.outcome = {outcome.Failed} OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
                OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
             RETURNING key, size
-            """, ("@t", taskId));
+            """, ("@t", taskId), ("@p", (short)pass));
         cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objects.Select(o => o.Key).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = objects.Select(o => o.Size).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("m", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = objects.Select(o => o.LastModified.ToUnixTimeMilliseconds()).ToArray() });

@@ -5,7 +5,8 @@ namespace MspMigration.Engine.ControlPlane.Sql;
 /// apart: <see cref="CounterBuckets"/>; table
 /// task_counters) in the transaction that changes it: triggers on the journal, so every statement
 /// that inserts, updates or deletes journal rows counts, whoever runs it. The texts are
-/// schema steps ({counter_triggers} in <see cref="Schema"/>): never edited once released.
+/// schema steps ({counter_triggers} in <see cref="Schema"/>): never edited once released. Schema v6
+/// replaces them with <see cref="PassCounterTriggers"/>, which count per pass as well.
 /// </summary>
 internal static class JournalCounterTriggers
 {

@@ -8,7 +8,7 @@ namespace MspMigration.Engine.ControlPlane.Sql;
 /// </summary>
 internal static class Schema
 {
-    public static readonly string[] Migrations = [V1, V2, V3, V4, V5];
+    public static readonly string[] Migrations = [V1, V2, V3, V4, V5, V6];
 
     // v1. Times are milliseconds since the epoch ({bigint}); {key} columns sort in byte order,
     // S3's UTF-8 listing order.
@@ -127,5 +127,35 @@ internal static class Schema
         {counter_triggers}
         INSERT INTO task_counters(task_id, stripe, outcome, objects, bytes)
         SELECT task_id, 0, {counter_bucket}, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY 1, 3;
+        """;
+
+    // v6: the pass that last queued each object (set on insert and when a listing or a retry
+    // queues it again), and the counters kept per pass as well, so a status can tell this pass
+    // from the whole task. SMALLINT: SQLite stores pass 1 in the record header alone and small
+    // passes in one byte; PostgreSQL 2 bytes (often absorbed by the row's 8-byte alignment).
+    // Objects journaled before v6 belong to their task's current pass: which pass queued them is
+    // unknown, and the current pass is the one whose pending objects are being worked, so none is
+    // missed (a task still in its first pass, most of them, is counted exactly). Only tasks past
+    // their first pass rewrite rows. SQLite cannot change a primary key: task_counters is made
+    // anew and counted from the journal, after the old triggers are gone and before the new run.
+    private const string V6 =
+        """
+        ALTER TABLE objects ADD COLUMN pass SMALLINT NOT NULL DEFAULT 1;
+        {drop_counter_triggers}
+        UPDATE objects SET pass = (SELECT pass FROM tasks WHERE tasks.id = objects.task_id)
+        WHERE task_id IN (SELECT id FROM tasks WHERE pass > 1);
+        DROP TABLE task_counters;
+        CREATE TABLE task_counters(
+            task_id {bigint} NOT NULL,
+            pass INTEGER NOT NULL,
+            stripe INTEGER NOT NULL,
+            outcome INTEGER NOT NULL, -- ObjectOutcome
+            objects {bigint} NOT NULL,
+            bytes {bigint} NOT NULL,
+            PRIMARY KEY(task_id, pass, stripe, outcome)
+        ){without_rowid};
+        {pass_counter_triggers}
+        INSERT INTO task_counters(task_id, pass, stripe, outcome, objects, bytes)
+        SELECT task_id, pass, 0, {counter_bucket}, COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY 1, 2, 4;
         """;
 }

@@ -24,6 +24,9 @@ public sealed partial class SqlDialect
     public required string WithoutRowId { get; init; }
     /// <summary>The triggers that keep the journal's counters: {counter_triggers} (see <see cref="JournalCounterTriggers"/>).</summary>
     public required string CounterTriggers { get; init; }
+    /// <summary>v6: {drop_counter_triggers} removes v5's triggers, {pass_counter_triggers} counts per pass (see <see cref="PassCounterTriggers"/>).</summary>
+    public required string DropCounterTriggers { get; init; }
+    public required string PassCounterTriggers { get; init; }
     /// <summary>Holds off every journal writer while the journal is recounted (SQLite's write transaction already does).</summary>
     public required string LockJournal { get; init; }
     /// <summary>Run before the version is read, in the migration's transaction (locks, bookkeeping table).</summary>
@@ -48,6 +51,8 @@ public sealed partial class SqlDialect
         KeyText = "TEXT",
         WithoutRowId = " WITHOUT ROWID",
         CounterTriggers = JournalCounterTriggers.Sqlite,
+        DropCounterTriggers = Sql.PassCounterTriggers.SqliteDrop,
+        PassCounterTriggers = Sql.PassCounterTriggers.Sqlite,
         LockJournal = "",
         PrepareVersion = "",
         ReadVersion = "PRAGMA user_version",
@@ -70,6 +75,8 @@ public sealed partial class SqlDialect
         KeyText = "TEXT COLLATE \"C\"",
         WithoutRowId = "",
         CounterTriggers = JournalCounterTriggers.Postgres,
+        DropCounterTriggers = Sql.PassCounterTriggers.PostgresDrop,
+        PassCounterTriggers = Sql.PassCounterTriggers.Postgres,
         LockJournal = "LOCK TABLE objects IN SHARE ROW EXCLUSIVE MODE",
         PrepareVersion = "SELECT pg_advisory_xact_lock(1297305677); CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
         ReadVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_version",
@@ -87,6 +94,8 @@ public sealed partial class SqlDialect
             .Replace("{key}", KeyText, StringComparison.Ordinal)
             .Replace("{without_rowid}", WithoutRowId, StringComparison.Ordinal)
             .Replace("{counter_triggers}", CounterTriggers, StringComparison.Ordinal)
+            .Replace("{drop_counter_triggers}", DropCounterTriggers, StringComparison.Ordinal)
+            .Replace("{pass_counter_triggers}", PassCounterTriggers, StringComparison.Ordinal)
             .Replace("{counter_bucket}", CounterBuckets.Of(""), StringComparison.Ordinal);
         // A misspelt token would otherwise reach the database as text and fail far from here.
         if (Token().Match(text) is { Success: true } left)

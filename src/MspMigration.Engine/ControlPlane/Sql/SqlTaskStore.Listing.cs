@@ -25,11 +25,11 @@ public abstract partial class SqlTaskStore
     public Task<int> AppendSegmentAsync(long taskId, string agentName, IReadOnlyList<ObjectInfo> objects, string? segmentStartAfter,
         string? cursor, bool listingDone, CancellationToken cancellationToken) => WriteAsync(async s =>
     {
-        var rows = await s.QueryAsync("SELECT listing_owner, next_segment_seq FROM tasks WHERE id = @t AND listing_done = 0{for_update}",
-            r => (Owner: DbSession.NullableString(r, 0), Seq: DbSession.Long(r, 1)), cancellationToken, ("@t", taskId)).ConfigureAwait(false);
+        var rows = await s.QueryAsync("SELECT listing_owner, next_segment_seq, pass FROM tasks WHERE id = @t AND listing_done = 0{for_update}",
+            r => (Owner: DbSession.NullableString(r, 0), Seq: DbSession.Long(r, 1), Pass: DbSession.Int(r, 2)), cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         if (rows.Count == 0 || rows[0].Owner != agentName)
             throw new LeaseLostException($"Agent '{agentName}' no longer holds the listing lease of task {taskId}.");
-        var queued = await UpsertObjectsAsync(s, taskId, objects, cancellationToken).ConfigureAwait(false);
+        var queued = await UpsertObjectsAsync(s, taskId, rows[0].Pass, objects, cancellationToken).ConfigureAwait(false);
         if (queued.Count > 0)
             await s.ExecAsync("""
                 INSERT INTO segments(task_id, seq, start_after, first_key, last_key, object_count, byte_count)
@@ -53,17 +53,18 @@ public abstract partial class SqlTaskStore
     /// <summary>
     /// Records listed objects in the journal. New keys are inserted; known keys are queued again only
     /// when they changed since they were copied, or failed: the same statement serves the first and
-    /// every secondary pass. Returns what was queued.
+    /// every secondary pass. What is queued is marked with <paramref name="pass"/>, the task's current pass.
+    /// Returns what was queued.
     /// </summary>
-    protected virtual async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
+    protected virtual async Task<Queued> UpsertObjectsAsync(DbSession s, long taskId, int pass, IReadOnlyList<ObjectInfo> objects, CancellationToken ct)
     {
         await using var upsert = s.Command("""
-            INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64) VALUES(@t, @k, @s, @m, @e, @c)
+            INSERT INTO objects(task_id, key, size, last_modified, etag, source_crc64, pass) VALUES(@t, @k, @s, @m, @e, @c, @p)
             ON CONFLICT(task_id, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified,
-                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL, reason = NULL
+                etag = excluded.etag, source_crc64 = excluded.source_crc64, outcome = {outcome.Pending}, error = NULL, reason = NULL, pass = excluded.pass
             WHERE objects.outcome = {outcome.Failed} OR objects.size <> excluded.size OR objects.last_modified <> excluded.last_modified
                OR COALESCE(objects.etag, '') <> COALESCE(excluded.etag, '')
-            """, ("@t", taskId), ("@k", ""), ("@s", 0L), ("@m", 0L), ("@e", ""), ("@c", 0L));
+            """, ("@t", taskId), ("@k", ""), ("@s", 0L), ("@m", 0L), ("@e", ""), ("@c", 0L), ("@p", pass));
         string? first = null, last = null;
         var count = 0;
         long bytes = 0;

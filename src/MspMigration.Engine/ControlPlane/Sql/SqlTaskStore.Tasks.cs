@@ -107,7 +107,7 @@ public abstract partial class SqlTaskStore
                 Segments = DbSession.Int(r, 2),
                 SegmentsDone = DbSession.Int(r, 2) - DbSession.Int(r, 3),
             }, cancellationToken, ("@t", taskId)).ConfigureAwait(false)).Single();
-        await AddCountersAsync(s, taskId, counts, cancellationToken).ConfigureAwait(false);
+        await AddCountersAsync(s, taskId, task.Pass, counts, cancellationToken).ConfigureAwait(false);
         return StatusBuilder.Build(task, counts);
     }, cancellationToken);
 
@@ -133,7 +133,9 @@ public abstract partial class SqlTaskStore
                                  ORDER BY sg.seq DESC LIMIT 1)
                          FROM objects o WHERE o.task_id = @t AND o.outcome = {outcome.Failed})
             """, cancellationToken, ("@t", taskId)).ConfigureAwait(false);
-        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL WHERE task_id = @t AND outcome = {outcome.Failed}",
+        // Queued again in the task's current pass, and counted in it.
+        long count = await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL, pass = (SELECT pass FROM tasks WHERE id = @t) " +
+            "WHERE task_id = @t AND outcome = {outcome.Failed}",
             cancellationToken, ("@t", taskId)).ConfigureAwait(false);
         await s.ExecAsync("""
             UPDATE tasks SET state = 'Running', state_reason = NULL, finished_at = NULL, listing_owner = NULL, listing_lease_until = NULL
@@ -154,7 +156,8 @@ public abstract partial class SqlTaskStore
                 WHERE id = (SELECT sg.id FROM segments sg WHERE sg.task_id = @t AND @k >= sg.first_key AND @k <= sg.last_key ORDER BY sg.seq DESC LIMIT 1)
                   AND EXISTS (SELECT 1 FROM objects WHERE task_id = @t AND key = @k AND outcome = {outcome.Failed})
                 """, cancellationToken, ("@t", taskId), ("@k", key)).ConfigureAwait(false);
-            count += await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL WHERE task_id = @t AND key = @k AND outcome = {outcome.Failed}",
+            count += await s.ExecAsync("UPDATE objects SET outcome = {outcome.Pending}, error = NULL, reason = NULL, pass = (SELECT pass FROM tasks WHERE id = @t) " +
+                "WHERE task_id = @t AND key = @k AND outcome = {outcome.Failed}",
                 cancellationToken, ("@t", taskId), ("@k", key)).ConfigureAwait(false);
         }
         await s.ExecAsync("UPDATE tasks SET state_reason = @r WHERE id = @t AND state = 'Running'", cancellationToken,
