@@ -31,6 +31,15 @@ internal sealed class IdleBuffers
         return rounded <= System.Array.MaxLength ? (int)rounded : bytes;
     }
 
+    /// <summary>The smallest kept array of at least <paramref name="size"/> and at most <paramref name="most"/> bytes, if any.</summary>
+    public byte[]? TakeAtLeast(int size, long most)
+    {
+        var best = int.MaxValue;
+        foreach (var length in _bySize.Keys)
+            if (length >= size && length <= most && length < best) best = length;
+        return best == int.MaxValue ? null : Take(best);
+    }
+
     public byte[]? Take(int size)
     {
         if (!_bySize.TryGetValue(size, out var stack)) return null;

@@ -58,7 +58,7 @@ public sealed class MemoryBudget
         LinkedListNode<Waiter>? node = null;
         lock (_gate)
         {
-            if (_waiters.Count == 0 && _available >= charge) array = TakeLocked(size, charge);
+            if (_waiters.Count == 0 && _available >= charge) array = TakeLocked(size, charge, ahead: false);
             else node = _waiters.AddLast(new Waiter(size, charge, new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously)));
         }
         if (node is not null)
@@ -84,8 +84,7 @@ public sealed class MemoryBudget
                 buffer = null;
                 return false;
             }
-            _ahead += charge;
-            array = TakeLocked(size, charge);
+            array = TakeLocked(size, charge, ahead: true);
         }
         buffer = Lend(array, bytes, size, charge, ahead: true);
         return true;
@@ -108,21 +107,36 @@ public sealed class MemoryBudget
     /// <summary>What a buffer of <paramref name="size"/> bytes is charged: at most half the budget.</summary>
     private long ChargeFor(long size) => Math.Min(size, Capacity / 2);
 
-    /// <summary>Charges the budget and takes a kept array of the size if there is one (null: allocate).</summary>
-    private byte[]? TakeLocked(int size, long charge)
+    /// <summary>
+    /// Charges the budget and takes a kept array for the request if there is one (null: allocate).
+    /// Failing one of its size, when a new array would push kept ones out to the GC (last parts and
+    /// single PUTs come in many sizes), the smallest larger kept array is lent instead and charged
+    /// in full: moving it from kept to lent leaves lent + kept unchanged and allocates nothing. Not
+    /// while others wait: the extra charge would delay them.
+    /// </summary>
+    private byte[]? TakeLocked(int size, long charge, bool ahead)
     {
+        byte[]? array = null;
+        if (charge == size)
+        {
+            array = _idle.Take(size);
+            if (array is null && _waiters.Count == 0 && size > _available - _idle.Bytes)
+                array = _idle.TakeAtLeast(size, ahead ? Capacity / 2 - _ahead : Capacity / 2);
+            if (array is not null) charge = array.Length; // affordable: available >= kept >= its length
+        }
         _available -= charge;
-        var array = charge == size ? _idle.Take(size) : null;
+        if (ahead) _ahead += charge;
         _idle.TrimTo(_available); // lent grew: keep lent + kept within the budget
         return array;
     }
 
     private BudgetBuffer Lend(byte[]? array, int bytes, int size, long charge, bool ahead)
     {
+        if (array is not null) return new BudgetBuffer(this, array, bytes, array.Length, ahead); // a kept array is charged its length
         try
         {
             // Uninitialized: every byte handed on is written first, and zeroing 8 MiB costs time.
-            array ??= GC.AllocateUninitializedArray<byte>(size);
+            array = GC.AllocateUninitializedArray<byte>(size);
         }
         catch
         {
@@ -154,7 +168,7 @@ public sealed class MemoryBudget
         while (_waiters.First is { } first && first.Value.Charge <= _available)
         {
             _waiters.RemoveFirst();
-            first.Value.Ready.TrySetResult(TakeLocked(first.Value.Size, first.Value.Charge));
+            first.Value.Ready.TrySetResult(TakeLocked(first.Value.Size, first.Value.Charge, ahead: false));
         }
     }
 }

@@ -34,8 +34,9 @@ public class MemoryBudgetTests
         using var held = await budget.RentAsync(8 * MiB, CancellationToken.None);
         var waiting = budget.RentAsync(1 * MiB, CancellationToken.None).AsTask();
         ahead.Dispose();
-        using var got = await waiting.WaitAsync(Soon);
-        Assert.Equal(9 * MiB, budget.InUse);
+        var got = await waiting.WaitAsync(Soon);
+        Assert.Equal(16 * MiB, budget.InUse); // the waiter was lent the 8 MiB array read-ahead gave back
+        got.Dispose();
         Assert.True(budget.TryRentAhead(1 * MiB, out var later)); // read-ahead's own half is free again
         later.Dispose();
     }
@@ -54,7 +55,8 @@ public class MemoryBudgetTests
         Assert.Equal(4 * MiB, budget.InUse);
         a.Dispose();
         using var c = await behind.WaitAsync(Soon);
-        Assert.Equal(3 * MiB, budget.InUse);
+        Assert.Equal(4 * MiB, budget.InUse); // the 2 MiB array a gave back, not a new one
+        Assert.Equal(2 * MiB, c.Array.Length);
         b.Dispose();
         c.Dispose();
         Assert.Equal(0, budget.InUse);
@@ -78,6 +80,51 @@ public class MemoryBudgetTests
         ahead.Dispose();
         using var writer = await budget.RentAsync(8 * MiB, CancellationToken.None); // parts and ranges share arrays
         Assert.Same(aheadArray, writer.Array);
+    }
+
+    [Fact]
+    public async Task A_larger_kept_array_is_lent_rather_than_one_dropped_for_a_new_one()
+    {
+        var budget = new MemoryBudget(16 * MiB);
+        var a = await budget.RentAsync(8 * MiB, CancellationToken.None);
+        var b = await budget.RentAsync(8 * MiB, CancellationToken.None);
+        byte[][] arrays = [a.Array, b.Array];
+        a.Dispose();
+        b.Dispose();
+        using var lastPart = await budget.RentAsync(3 * MiB, CancellationToken.None);
+        Assert.Contains(lastPart.Array, arrays);
+        Assert.Equal(3 * MiB, lastPart.Length);
+        Assert.Equal(8 * MiB, budget.InUse); // charged what it holds
+        Assert.Equal(16 * MiB, budget.Held);
+        using var small = await budget.RentAsync(100_000, CancellationToken.None); // no room but the kept array's
+        Assert.Equal(8 * MiB, small.Array.Length);
+        Assert.Equal(16 * MiB, budget.InUse);
+        Assert.Equal(0, budget.Idle);
+    }
+
+    [Fact]
+    public async Task A_new_array_is_made_while_there_is_room_beside_the_kept_ones()
+    {
+        var budget = new MemoryBudget(32 * MiB);
+        (await budget.RentAsync(8 * MiB, CancellationToken.None)).Dispose();
+        using var lastPart = await budget.RentAsync(3 * MiB, CancellationToken.None);
+        Assert.Equal(3 * MiB, lastPart.Array.Length);
+        Assert.Equal(8 * MiB, budget.Idle);
+    }
+
+    [Fact]
+    public async Task A_waiter_behind_keeps_a_larger_array_from_being_lent()
+    {
+        var budget = new MemoryBudget(16 * MiB);
+        var a = await budget.RentAsync(8 * MiB, CancellationToken.None);
+        using var b = await budget.RentAsync(8 * MiB, CancellationToken.None);
+        var first = budget.RentAsync(6 * MiB, CancellationToken.None).AsTask();
+        var second = budget.RentAsync(2 * MiB, CancellationToken.None).AsTask();
+        a.Dispose();
+        using var c = await first.WaitAsync(Soon);
+        using var d = await second.WaitAsync(Soon); // served: the first was not charged the whole 8 MiB array
+        Assert.Equal(6 * MiB, c.Array.Length);
+        Assert.Equal(16 * MiB, budget.Held);
     }
 
     [Fact]
