@@ -24,12 +24,12 @@ public sealed class ParallelRangeStream : ReadOnlyStream
     private readonly RangeOpener _open;
     private readonly MemoryBudget _budget;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<long, Task<byte[]>> _fetches = [];
+    private readonly Dictionary<long, Task<BudgetBuffer>> _fetches = [];
     private long _nextToFetch; // index of the first chunk not yet fetched or being fetched
     private long _position;
     private Stream? _direct;    // the chunk being read straight from its range
     private long _directEnd;
-    private byte[]? _buffer;    // the fetched chunk being handed on
+    private BudgetBuffer? _buffer; // the fetched chunk being handed on
     private long _bufferStart;
 
     public ParallelRangeStream(Stream first, long length, long chunkSize, int ahead, RangeOpener open, MemoryBudget budget)
@@ -75,7 +75,7 @@ public sealed class ParallelRangeStream : ReadOnlyStream
         {
             var offset = (int)(_position - _bufferStart);
             n = (int)Math.Min(buffer.Length, SizeOf(_bufferStart / _chunk) - offset);
-            _buffer.AsMemory(offset, n).CopyTo(buffer);
+            _buffer.Array.AsMemory(offset, n).CopyTo(buffer);
             _position += n;
             if (_position - _bufferStart == SizeOf(_bufferStart / _chunk)) ReleaseBuffer();
         }
@@ -95,10 +95,10 @@ public sealed class ParallelRangeStream : ReadOnlyStream
     private void Schedule()
     {
         var current = _position / _chunk;
-        while (_nextToFetch < ChunkCount && _nextToFetch <= current + _ahead && _budget.TryAcquireAhead(SizeOf(_nextToFetch)))
+        while (_nextToFetch < ChunkCount && _nextToFetch <= current + _ahead && _budget.TryRentAhead((int)SizeOf(_nextToFetch), out var buffer))
         {
             var index = _nextToFetch++;
-            _fetches[index] = FetchAsync(index, _stop.Token);
+            _fetches[index] = FetchAsync(index, buffer, _stop.Token);
         }
     }
 
@@ -118,10 +118,9 @@ public sealed class ParallelRangeStream : ReadOnlyStream
         _direct = await _open(start, _directEnd - 1, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<byte[]> FetchAsync(long index, CancellationToken cancellationToken)
+    private async Task<BudgetBuffer> FetchAsync(long index, BudgetBuffer buffer, CancellationToken cancellationToken)
     {
-        var size = (int)SizeOf(index);
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var size = buffer.Length;
         try
         {
             var start = index * _chunk;
@@ -129,7 +128,7 @@ public sealed class ParallelRangeStream : ReadOnlyStream
             var total = 0;
             while (total < size)
             {
-                var n = await body.ReadAsync(buffer.AsMemory(total, size - total), cancellationToken).ConfigureAwait(false);
+                var n = await body.ReadAsync(buffer.Array.AsMemory(total, size - total), cancellationToken).ConfigureAwait(false);
                 if (n == 0) throw new IOException($"The range of bytes {start}-{start + size - 1} ended after {total} bytes.");
                 total += n;
             }
@@ -137,16 +136,14 @@ public sealed class ParallelRangeStream : ReadOnlyStream
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _budget.ReleaseAhead(size);
+            buffer.Dispose();
             throw;
         }
     }
 
     private void ReleaseBuffer()
     {
-        ArrayPool<byte>.Shared.Return(_buffer!);
-        _budget.ReleaseAhead(SizeOf(_bufferStart / _chunk));
+        _buffer!.Dispose();
         _buffer = null;
     }
 
@@ -169,13 +166,11 @@ public sealed class ParallelRangeStream : ReadOnlyStream
         await _stop.CancelAsync().ConfigureAwait(false);
         await CloseDirectAsync().ConfigureAwait(false);
         if (_buffer is not null) ReleaseBuffer();
-        foreach (var (index, fetch) in _fetches)
+        foreach (var fetch in _fetches.Values)
         {
             try
             {
-                var buffer = await fetch.ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(buffer);
-                _budget.ReleaseAhead(SizeOf(index));
+                (await fetch.ConfigureAwait(false)).Dispose();
             }
             catch (Exception) { /* a failed fetch released its own buffer */ }
         }

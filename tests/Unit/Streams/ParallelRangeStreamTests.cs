@@ -89,8 +89,8 @@ public class ParallelRangeStreamTests
     {
         var source = new RangeSource(Body);
         var budget = new MemoryBudget(4 * MemoryBudget.MiB);
-        await budget.AcquireAsync(2 * MemoryBudget.MiB, CancellationToken.None); // all of it, taken by others
-        await budget.AcquireAsync(2 * MemoryBudget.MiB, CancellationToken.None);
+        using var taken = await budget.RentAsync(2 * (int)MemoryBudget.MiB, CancellationToken.None); // all of it, taken by others
+        using var alsoTaken = await budget.RentAsync(2 * (int)MemoryBudget.MiB, CancellationToken.None);
         await using var stream = new ParallelRangeStream(new MemoryStream(Body, writable: false), Body.Length, 1_000_000, 8, source.OpenAsync, budget);
         Assert.Equal(Body, await ReadAllAsync(stream, 65536));
         Assert.Equal(5, source.Asked.Count); // six chunks, the last of 3 bytes

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -39,8 +38,8 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
 
     private async Task<PutResult> PutSingleAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken)
     {
-        await budget.AcquireAsync(length, cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        var rented = await budget.RentAsync((int)length, cancellationToken).ConfigureAwait(false);
+        var buffer = rented.Array;
         try
         {
             var n = await FillAsync(content, buffer, (int)length, cancellationToken).ConfigureAwait(false);
@@ -70,8 +69,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            budget.Release(length);
+            rented.Dispose();
         }
     }
 
@@ -100,33 +98,33 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
             {
                 await slots.WaitAsync(failFast.Token).ConfigureAwait(false);
                 var size = (int)Math.Min(partSize, length - total);
+                BudgetBuffer buffer;
                 try
                 {
-                    await budget.AcquireAsync(size, failFast.Token).ConfigureAwait(false);
+                    buffer = await budget.RentAsync(size, failFast.Token).ConfigureAwait(false);
                 }
                 catch
                 {
                     slots.Release();
                     throw;
                 }
-                var buffer = ArrayPool<byte>.Shared.Rent(size);
                 int n;
                 try
                 {
-                    n = await FillAsync(content, buffer, size, failFast.Token).ConfigureAwait(false);
+                    n = await FillAsync(content, buffer.Array, size, failFast.Token).ConfigureAwait(false);
                 }
                 catch
                 {
-                    ReturnPart(buffer, size, slots);
+                    ReturnPart(buffer, slots);
                     throw;
                 }
                 total += n;
                 if (n < size)
                 {
-                    ReturnPart(buffer, size, slots);
+                    ReturnPart(buffer, slots);
                     await EnsureEndAsync(key, content, total, length, failFast.Token).ConfigureAwait(false);
                 }
-                uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, size, n, slots, failFast));
+                uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, n, slots, failFast));
             }
             await EnsureEndAsync(key, content, total, length, failFast.Token).ConfigureAwait(false);
             var parts = await Task.WhenAll(uploads).ConfigureAwait(false);
@@ -158,16 +156,16 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         }
     }
 
-    private void ReturnPart(byte[] buffer, int charged, SemaphoreSlim slots)
+    private static void ReturnPart(BudgetBuffer buffer, SemaphoreSlim slots)
     {
-        ArrayPool<byte>.Shared.Return(buffer);
-        budget.Release(charged);
+        buffer.Dispose();
         slots.Release();
     }
 
-    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int charged, int length,
+    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, BudgetBuffer part, int length,
         SemaphoreSlim slots, CancellationTokenSource failFast)
     {
+        var buffer = part.Array;
         try
         {
             var md5 = MD5.HashData(buffer.AsSpan(0, length));
@@ -195,7 +193,7 @@ internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S
         }
         finally
         {
-            ReturnPart(buffer, charged, slots);
+            ReturnPart(part, slots);
         }
     }
 
