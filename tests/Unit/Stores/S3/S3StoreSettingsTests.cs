@@ -93,6 +93,11 @@ public class S3StoreSettingsTests
         Assert.Equal("p.secret_kye", e.Target);
         e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(S3Vendor.Cos, Profile(("region", "x"), ("part_size_mb", "2")), NoEnvironment));
         Assert.Equal("p.part_size_mb", e.Target);
+        // Parts and single-PUT bodies are buffered in arrays: sizes above 1 GiB are refused, not overflowed.
+        e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(S3Vendor.Cos, Profile(("region", "x"), ("part_size_mb", "3000")), NoEnvironment));
+        Assert.Equal("p.part_size_mb", e.Target);
+        e = Assert.Throws<MigrationException>(() => S3StoreSettings.From(S3Vendor.Cos, Profile(("region", "x"), ("multipart_threshold_mb", "2048")), NoEnvironment));
+        Assert.Equal("p.multipart_threshold_mb", e.Target);
     }
 
     [Fact]
