@@ -249,6 +249,23 @@ controlplane_bench() {
   [ -z "$started" ] || bash "$ROOT/tests/infra/postgres.sh" stop
 }
 
+# S3 workloads speak HTTPS by default, as OSS and COS do (S3_SCHEME=http for plain HTTP): over
+# HTTPS the AWS SDK sends a body with Content-MD5 unsigned (UNSIGNED-PAYLOAD) and can stream it;
+# over plain HTTP it signs every body with SHA-256. One self-signed certificate serves every
+# server; SSL_CERT_FILE makes both .NET and rclone (Go) trust it, and only it, in the runs.
+S3_SCHEME=${S3_SCHEME:-https}
+s3_tls() { # prints the s3rver arguments for TLS and exports SSL_CERT_FILE; nothing for plain HTTP
+  [ "$S3_SCHEME" = https ] || return 0
+  local tls="$WORK/tls"
+  if [ ! -f "$tls/cert.pem" ]; then
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=127.0.0.1 \
+      -addext "subjectAltName=IP:127.0.0.1,IP:${WAN_IP:-127.0.0.1}" -keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null
+  fi
+  export SSL_CERT_FILE="$tls/cert.pem"
+  echo --key "$tls/key.pem" --cert "$tls/cert.pem"
+}
+
 # s3rver -> s3rver: two single-threaded s3rver processes (source, destination) on this machine.
 # Needs the S3 adapter (store scheme s3://, [profiles.*] with endpoint and force_path_style).
 S3_PORTS=(4590 4591)
@@ -258,13 +275,14 @@ s3_pair() { # name count size fanout
   command -v npm >/dev/null || { echo "npm is missing" >&2; return 1; }
   mkdir -p "$dir"; make_source "$dir/seed" "$2" "$3" "$4"
   [ -f "$WORK/node/node_modules/s3rver/bin/s3rver.js" ] || npm install --prefix "$WORK/node" s3rver@3.7.1 >/dev/null
-  local pids=()
+  local pids=() tls
+  tls=$(s3_tls); s3_tls >/dev/null  # (again outside the subshell, for its export)
   rm -rf "$dir/s3rver-1"  # the destination server starts empty; the source keeps its upload
   for i in 0 1; do
     mkdir -p "$dir/s3rver-$i"
     # The legacy provider: without it Node 20's s3rver answers HTTP 500 to paged listings.
     NODE_OPTIONS=--openssl-legacy-provider node "$WORK/node/node_modules/s3rver/bin/s3rver.js" \
-      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${S3_PORTS[$i]}" --silent --no-vhost-buckets >"$dir/s3rver-$i.log" 2>&1 &
+      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${S3_PORTS[$i]}" --silent --no-vhost-buckets $tls >"$dir/s3rver-$i.log" 2>&1 &
     pids+=($!)
   done
   S3_PIDS="${pids[*]}"  # run.sh stops them on exit, also when a run fails
@@ -273,12 +291,12 @@ s3_pair() { # name count size fanout
   : > "$dir/rclone.conf"
   for i in 0 1; do
     r=$([ $i = 0 ] && echo a || echo b)
-    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = http://127.0.0.1:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
+    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = '"$S3_SCHEME"'://127.0.0.1:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
       "$r" "${S3_PORTS[$i]}" >> "$dir/rclone.conf"
-    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "http://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n%s\n' \
+    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "'"$S3_SCHEME"'://127.0.0.1:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n%s\n' \
       "$r" "${S3_PORTS[$i]}" "${S3_PROFILE_EXTRA:-}")$'\n'
   done
-  # rclone fails on the machine's AWS_CA_BUNDLE; plain http needs none anyway.
+  # rclone fails on the machine's AWS_CA_BUNDLE; SSL_CERT_FILE (above) is what it trusts.
   local rc=(env -u AWS_CA_BUNDLE rclone --config "$dir/rclone.conf")
   sleep 2
   if [ "$("${rc[@]}" size --fast-list a:src --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])' 2>/dev/null)" != "$2" ]; then

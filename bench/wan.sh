@@ -47,10 +47,12 @@ wan_pair() { # name count size fanout
   mkdir -p "$dir"; make_source "$dir/seed" "$2" "$3" "$4"
   [ -f "$WORK/node/node_modules/s3rver/bin/s3rver.js" ] || npm install --prefix "$WORK/node" s3rver@3.7.1 >/dev/null
   rm -rf "$dir/s3rver-1"
+  local tls
+  tls=$(s3_tls); s3_tls >/dev/null
   for i in 0 1; do
     mkdir -p "$dir/s3rver-$i"
     wan_far env NODE_OPTIONS=--openssl-legacy-provider setsid node "$WORK/node/node_modules/s3rver/bin/s3rver.js" \
-      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${WAN_PORTS[$i]}" --silent --no-vhost-buckets >"$dir/s3rver-$i.log" 2>&1 </dev/null &
+      -d "$dir/s3rver-$i" -a 127.0.0.1 -p "${WAN_PORTS[$i]}" --silent --no-vhost-buckets $tls >"$dir/s3rver-$i.log" 2>&1 </dev/null &
     wan_far setsid node "$ROOT/tests/infra/wan-proxy.js" --listen $WAN_IP --port "${WAN_PROXY_PORTS[$i]}" \
       --target "127.0.0.1:${WAN_PORTS[$i]}" --rtt-ms "$WAN_RTT_MS" --window-bytes "$WAN_WINDOW" >"$dir/proxy-$i.log" 2>&1 </dev/null &
   done
@@ -58,11 +60,11 @@ wan_pair() { # name count size fanout
   : > "$far_conf"; : > "$near_conf"
   for i in 0 1; do
     r=$([ $i = 0 ] && echo a || echo b)
-    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = http://127.0.0.1:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
+    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = '"$S3_SCHEME"'://127.0.0.1:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
       "$r" "${WAN_PORTS[$i]}" >> "$far_conf"
-    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = http://%s:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
+    printf '[%s]\ntype = s3\nprovider = Other\nendpoint = '"$S3_SCHEME"'://%s:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
       "$r" "$WAN_IP" "${WAN_PROXY_PORTS[$i]}" >> "$near_conf"
-    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "http://%s:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' \
+    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "'"$S3_SCHEME"'://%s:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' \
       "$r" "$WAN_IP" "${WAN_PROXY_PORTS[$i]}")$'\n'
   done
   local far_rc=(wan_far env -u AWS_CA_BUNDLE rclone --config "$far_conf")
