@@ -391,6 +391,9 @@ function Start-FaultProxy {
         [hashtable[]] $Answers = @(),
         # Archived keys, answered as OSS/COS do: @{ match = '^bucket/cold/'; storageClass = 'ColdArchive'; restoreMs = 0 }.
         [hashtable[]] $Archived = @(),
+        # Serve HTTPS with a fresh self-signed certificate (its PEM file is the result's CertificateFile),
+        # and hold PUT bodies until whole, checking Content-MD5, as a real service does (see the script).
+        [switch] $Https, [switch] $AtomicPuts,
         [string[]] $ExtraArguments = @())
     $js = "$script:RepoRoot/tests/infra/fault-proxy.js"
     $url = if ($Target -is [string]) { $Target } else { $Target.Endpoint }
@@ -405,6 +408,17 @@ function Start-FaultProxy {
     if ($null -ne $FaultLimit) { $argv += @('--fault-limit', "$FaultLimit") }
     if ($Answers.Count) { $argv += @('--answers', (ConvertTo-Json -InputObject @($Answers) -Compress -Depth 4)) }
     if ($Archived.Count) { $argv += @('--archived', (ConvertTo-Json -InputObject @($Archived) -Compress -Depth 4)) }
+    $cert = $null
+    if ($Https) {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ("proxy-tls-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $cert = Join-Path $dir cert.pem
+        $out = & openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 `
+            -keyout (Join-Path $dir key.pem) -out $cert 2>&1
+        if ($LASTEXITCODE) { throw "openssl could not make a certificate: $out" }
+        $argv += @('--tls-cert', $cert, '--tls-key', (Join-Path $dir key.pem))
+    }
+    if ($AtomicPuts) { $argv += @('--atomic-puts', '1') }
     $argv += $ExtraArguments
     $psi = [Diagnostics.ProcessStartInfo]::new('node')
     foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
@@ -422,13 +436,19 @@ function Start-FaultProxy {
     $port = ($line.Result | ConvertFrom-Json).port
     [pscustomobject]@{
         Process = $p; Port = $port; Target = $url
-        Endpoint = "http://127.0.0.1:$port"
+        Endpoint = "$(if ($Https) { 'https' } else { 'http' })://127.0.0.1:$port"
+        CertificateFile = $cert
     }
 }
 
 function Get-FaultProxyStats([Parameter(Mandatory)] $Proxy) {
     # The proxy's counters: requests, faults by kind, byMethod, byOperation, and keys."bucket/key".Operation.{requests,upstream,ok,faults,bytes}.
-    Invoke-RestMethod -Uri "$($Proxy.Endpoint)/__proxy/stats"
+    Invoke-RestMethod -Uri "$($Proxy.Endpoint)/__proxy/stats" -SkipCertificateCheck
+}
+
+function Get-FaultProxyRequests([Parameter(Mandatory)] $Proxy) {
+    # Every request the proxy received, in order: host, method, path and the integrity headers.
+    @((Invoke-WebRequest -Uri "$($Proxy.Endpoint)/__proxy/requests" -SkipCertificateCheck).Content | ConvertFrom-Json)
 }
 
 function Set-FaultProxy {
@@ -436,13 +456,14 @@ function Set-FaultProxy {
     # truncateRate, stallRate, cutBytes, match, faultLimit, seed) or its answers (a list, as
     # Start-FaultProxy -Answers); -ResetStats zeroes its counters.
     param([Parameter(Mandatory)] $Proxy, [hashtable] $Settings = @{}, [switch] $ResetStats)
-    if ($Settings.Count) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/config" -Body ($Settings | ConvertTo-Json -Compress -Depth 5) }
-    if ($ResetStats) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/reset" }
+    if ($Settings.Count) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/config" -Body ($Settings | ConvertTo-Json -Compress -Depth 5) -SkipCertificateCheck }
+    if ($ResetStats) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Endpoint)/__proxy/reset" -SkipCertificateCheck }
 }
 
 function Stop-FaultProxy($Proxy) {
     if (-not $Proxy) { return }
     if (-not $Proxy.Process.HasExited) { $Proxy.Process.Kill(); $Proxy.Process.WaitForExit(5000) | Out-Null }
+    if ($Proxy.CertificateFile) { Remove-Item -Recurse -Force (Split-Path $Proxy.CertificateFile) -ErrorAction SilentlyContinue }
 }
 
 function Invoke-Rclone {

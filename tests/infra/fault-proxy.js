@@ -7,6 +7,8 @@
 //        [--error-rate R] [--reset-rate R] [--delay-rate R] [--delay-ms 2000]
 //        [--blackhole-rate R] [--truncate-rate R] [--stall-rate R]
 //        [--cut-bytes N] [--match REGEX] [--fault-limit N] [--port-file PATH] [--stats-file PATH]
+//        [--tls-cert PEM --tls-key PEM]   (serve HTTPS, as real endpoints do; the target stays plain HTTP)
+//        [--atomic-puts 1]
 //
 // Faults (each rate a fraction of matching requests, 0..1; they add up to at most 1):
 //   error     503 SlowDown with an S3 XML error body (the request body is read first).
@@ -51,11 +53,18 @@
 //                    ongoing-request "true" or "false". Also settable as `archived` in POST
 //                    /__proxy/config (which forgets restores); `restores` in the stats counts them,
 //                    `restoreDays` holds the <Days> of each one's last request.
+// Writes as a real service makes them (--atomic-puts 1): s3rver writes a PutObject or UploadPart
+// body into place as it arrives, so a request cut mid-body leaves a damaged object behind. With
+// this option the proxy holds each such body and forwards it only once it arrived whole, and
+// answers 400 BadDigest, forwarding nothing, when it does not match its Content-MD5, as S3, OSS
+// and COS do (s3rver does not check Content-MD5).
 // The port is printed on stdout as one JSON line {"port":N} (and written to --port-file).
 // --vendor-hosts 1 [--secret K] [--domain host=bucket:oss|cos,...] [--crc64 1] [--corrupt-crc64 RE]:
-// answer as OSS and COS under their host names; GET /__proxy/requests (see vendor-answers.js).
+// answer as OSS and COS under their host names. GET /__proxy/requests lists the requests received,
+// with or without --vendor-hosts (method, path and the integrity headers; see vendor-answers.js).
 'use strict';
 const http = require('http');
+const https = require('https');
 const crypto = require('crypto');
 const fs = require('fs');
 const vendorAnswers = require('./vendor-answers');
@@ -73,7 +82,7 @@ function parseArgs(argv) {
     const name = camel(a.slice(2));
     const value = argv[++i];
     if (value === undefined) die(`${a} needs a value`);
-    if (!(name in o) && !['target', 'portFile', 'statsFile', 'answers', 'archived', ...VENDOR_OPTIONS].includes(name)) die(`unknown option ${a}`);
+    if (!(name in o) && !['target', 'portFile', 'statsFile', 'answers', 'archived', 'tlsCert', 'tlsKey', 'atomicPuts', ...VENDOR_OPTIONS].includes(name)) die(`unknown option ${a}`);
     o[name] = value;
   }
   if (!o.target) die('--target http://host:port is required');
@@ -209,7 +218,11 @@ const held = new Set(); // sockets of black-holed and stalled requests, kept ope
 
 function hold(socket) { held.add(socket); socket.on('close', () => held.delete(socket)); }
 
-function rst(socket) { if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy(); else socket.destroy(); }
+// A TLS socket cannot send a TCP reset (resetAndDestroy throws): it is cut without one.
+function rst(socket) {
+  try { if (typeof socket.resetAndDestroy === 'function') return void socket.resetAndDestroy(); } catch { /* TLS */ }
+  socket.destroy();
+}
 
 function slowDown(res, d) {
   const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>' +
@@ -350,6 +363,7 @@ function handle(req, res, expectContinue) {
     const refused = vendor.admit(req);
     if (refused) { req.resume(); return vendor.refuse(res, refused); }
   }
+  else vendor.record(req, null);
   const d = describe(req);
   const [u, where, cut] = draws(d.identity);
   const fault = chooseFault(d, u);
@@ -375,20 +389,35 @@ function handle(req, res, expectContinue) {
   // Request body: forwarded as it comes; a reset on the way up cuts it after some bytes.
   const reqLength = Number(req.headers['content-length'] || 0);
   const resetUp = fault === 'reset' && reqLength > 0 && where < 0.5;
+  const atomic = ['1', 'true'].includes(String(opts.atomicPuts || '')) && (d.op === 'PutObject' || d.op === 'UploadPart');
   if (resetUp) {
     const at = cutPoint(reqLength, cut);
     let sent = 0;
     req.on('data', (chunk) => {
       if (finished) return;
       if (sent + chunk.length > at) {
-        up.write(chunk.subarray(0, at - sent));
+        if (!atomic) up.write(chunk.subarray(0, at - sent));
         finished = true; up.destroy(); rst(req.socket); return;
       }
-      sent += chunk.length; up.write(chunk);
+      sent += chunk.length; if (!atomic) up.write(chunk);
     });
     return;
   }
-  req.pipe(up);
+  if (atomic) {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const md5 = req.headers['content-md5'];
+      if (body.length !== reqLength) { finished = true; up.destroy(); return; }
+      if (md5 && crypto.createHash('md5').update(body).digest('base64') !== md5) {
+        finished = true; up.destroy();
+        answerError(req, res, d, { status: 400, code: 'BadDigest', message: 'The Content-MD5 you specified did not match what we received.' });
+        return;
+      }
+      up.end(body);
+    });
+  } else req.pipe(up);
   ks.upstream++;
 
   up.on('response', (ur) => {
@@ -445,7 +474,10 @@ function relay(req, res, ur, fault, cut, ks, done) {
   ur.on('end', done);
 }
 
-const server = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 0 }, (req, res) => handle(req, res, false));
+const serverOptions = { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 0 };
+const server = opts.tlsCert
+  ? https.createServer({ ...serverOptions, cert: fs.readFileSync(opts.tlsCert), key: fs.readFileSync(opts.tlsKey) }, (req, res) => handle(req, res, false))
+  : http.createServer(serverOptions, (req, res) => handle(req, res, false));
 server.on('checkContinue', (req, res) => handle(req, res, true));
 server.on('clientError', (err, socket) => socket.destroy());
 server.listen(opts.port, opts.listen, () => {

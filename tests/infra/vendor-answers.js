@@ -12,7 +12,8 @@
 //     stored object to PutObject, GetObject, HeadObject and CompleteMultipartUpload answers, read
 //     back from s3rver; --corrupt-crc64 REGEX changes it for requests whose "<Operation> <bucket>/<key>" match;
 //   - logs every request: GET /__proxy/requests (host, method, path, operation, bucket, key,
-//     signing region, whether the signature held, and the headers a vendor cares about).
+//     signing region, whether the signature held, and the headers a vendor cares about); without
+//     --vendor-hosts the log holds host, method, path and those headers of every request too.
 const http = require('http');
 const crypto = require('crypto');
 
@@ -42,17 +43,23 @@ function create(opts, target) {
     return null;
   }
 
+  // Logs a request as it arrived (every request is logged, with vendor hosts or without).
+  function record(req, where) {
+    const entry = { host: req.headers.host || '', method: req.method, path: req.url, headers: {}, vendor: where && where.vendor, style: where && where.style };
+    for (const [k, v] of Object.entries(req.headers)) if (LOGGED.test(k)) entry.headers[k] = v;
+    log.push(entry);
+    return entry;
+  }
+
   // Returns an error answer ({status, code}) or null after rewriting req for s3rver.
   function admit(req) {
     const host = req.headers.host || '';
     const where = locate(host);
-    const entry = { host, method: req.method, path: req.url, headers: {}, vendor: where && where.vendor, style: where && where.style };
-    for (const [k, v] of Object.entries(req.headers)) if (LOGGED.test(k)) entry.headers[k] = v;
+    const entry = record(req, where);
     const auth = req.headers.authorization || '';
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
     entry.region = scope ? scope[1] : null;
     entry.signed = auth ? verify(req, opts.secret) : null;
-    log.push(entry);
     if (!where) return { status: 400, code: 'InvalidURI', message: `host ${host} is not a bucket's` };
     if (where.style === 'path') return { status: 403, code: 'SecondLevelDomainForbidden', message: 'Please use virtual hosted style to access.' };
     if (auth && entry.signed === false) return { status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
@@ -102,7 +109,7 @@ function create(opts, target) {
     return false;
   }
 
-  return { enabled, admit, refuse, answer, control, reset: () => { log = []; crcCache.clear(); } };
+  return { enabled, record, admit, refuse, answer, control, reset: () => { log = []; crcCache.clear(); } };
 }
 
 // AWS Signature Version 4 over what arrived: the Host and path the vendor would see.

@@ -54,7 +54,7 @@ public static class EndpointProbe
                 var body = Encoding.UTF8.GetBytes("MspMigration endpoint probe; safe to delete.\n");
                 try
                 {
-                    var put = await store.PutAsync(key, new MemoryStream(body), body.Length, new ObjectMetadata { ContentType = "text/plain" }, null, cancellationToken)
+                    var put = await store.PutAsync(key, new MemoryStream(body), body.Length, new ObjectMetadata { ContentType = "text/plain" }, null, null, cancellationToken)
                         .ConfigureAwait(false);
                     var head = await store.HeadAsync(key, cancellationToken).ConfigureAwait(false);
                     canWrite = put.Size == body.Length && head?.Size == body.Length;

@@ -23,7 +23,9 @@ public interface IObjectStore : IAsyncDisposable
     Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Writes the whole object from <paramref name="content"/>; the object appears atomically or not at all.</summary>
-    Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken);
+    /// <param name="contentMd5">The MD5 the content must have, when known before it is read (<see cref="ObjectReader.ContentMd5"/>): a store may send it for the service to check and need not hash the body itself.</param>
+    Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5,
+        CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

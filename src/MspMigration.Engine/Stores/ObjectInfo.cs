@@ -24,16 +24,19 @@ public sealed class ObjectMetadata
 /// <summary>An open source object: the content stream plus what the store said about it.</summary>
 public sealed class ObjectReader : IAsyncDisposable
 {
-    public ObjectReader(Stream content, ObjectInfo info, ObjectMetadata? metadata = null)
+    /// <param name="contentMd5">The MD5 of the content where the store knows it before the read (an S3 single-part ETag); the content stream fails if its bytes do not have it.</param>
+    public ObjectReader(Stream content, ObjectInfo info, ObjectMetadata? metadata = null, byte[]? contentMd5 = null)
     {
         Content = content;
         Info = info;
         Metadata = metadata ?? new ObjectMetadata();
+        ContentMd5 = contentMd5;
     }
 
     public Stream Content { get; }
     public ObjectInfo Info { get; }
     public ObjectMetadata Metadata { get; }
+    public byte[]? ContentMd5 { get; }
 
     public ValueTask DisposeAsync() => Content.DisposeAsync();
 }

@@ -87,7 +87,10 @@ public sealed class ObjectCopier
         Stream content = reader.Content;
         if (_limiter is { LimitsBandwidth: true }) content = new ThrottledReadStream(content, _limiter);
         await using var hashing = new HashingReadStream(content, leaveOpen: true, _onBytes);
-        var put = await _destination.PutAsync(item.Key, hashing, expectedSize, reader.Metadata, reader.Info.LastModified, cancellationToken)
+        // A known MD5 lets a store stream the body into its request; under a bandwidth limit that
+        // request would last as long as the throttled read and could outlive its time cap.
+        var md5 = _limiter is { LimitsBandwidth: true } ? null : reader.ContentMd5;
+        var put = await _destination.PutAsync(item.Key, hashing, expectedSize, reader.Metadata, reader.Info.LastModified, md5, cancellationToken)
             .ConfigureAwait(false);
 
         var crc = hashing.Crc64;

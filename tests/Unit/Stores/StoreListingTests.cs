@@ -79,7 +79,7 @@ public sealed class StoreListingTests
 
         public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken) =>
+        public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
         public Task DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

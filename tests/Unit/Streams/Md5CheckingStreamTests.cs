@@ -31,6 +31,27 @@ public class Md5CheckingStreamTests
     }
 
     [Fact]
+    public async Task With_its_length_known_fails_before_handing_on_the_last_bytes_of_a_damaged_body()
+    {
+        // A PUT streaming this body must never have sent it whole: the service could store it.
+        var damaged = (byte[])Body.Clone();
+        damaged[299_999] ^= 1;
+        await using var stream = new Md5CheckingStream(new MemoryStream(damaged), MD5.HashData(Body), d => new InvalidDataException(d), Body.Length);
+        var passed = new MemoryStream();
+        await Assert.ThrowsAsync<InvalidDataException>(() => stream.CopyToAsync(passed, 4096));
+        Assert.True(passed.Length < Body.Length, $"{passed.Length} of {Body.Length} bytes were handed on");
+    }
+
+    [Fact]
+    public async Task With_its_length_known_passes_a_good_body_whole()
+    {
+        await using var stream = new Md5CheckingStream(new MemoryStream(Body), MD5.HashData(Body), d => new InvalidDataException(d), Body.Length);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, 4096);
+        Assert.Equal(Body, copy.ToArray());
+    }
+
+    [Fact]
     public void Checks_an_empty_body_too()
     {
         using var good = Over([], MD5.HashData([]));

@@ -62,7 +62,7 @@ public class ChecksumVerificationTests
         public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => Task.FromResult<ObjectInfo?>(null);
         public Task<ObjectReader> OpenReadAsync(string key, CancellationToken cancellationToken) =>
             Task.FromResult(new ObjectReader(new MemoryStream(Body), new ObjectInfo(key, Body.Length, DateTimeOffset.UtcNow, null, readCrc)));
-        public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken)
+        public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5, CancellationToken cancellationToken)
         {
             var copy = new MemoryStream();
             await content.CopyToAsync(copy, cancellationToken);

@@ -42,7 +42,7 @@ internal sealed class MemoryStore : IObjectStore
         return Task.FromResult(new ObjectReader(new MemoryStream(data), Info(key)));
     }
 
-    public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken)
+    public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Writes);
         var buffer = new MemoryStream();

@@ -25,8 +25,8 @@ public sealed class ConsistencyCheckTests
         public Task<ObjectReader> OpenReadAsync(string key, CancellationToken ct) => key == Unreadable
             ? throw new StoreException(StoreErrorKind.AccessDenied, $"Access denied to '{key}'.")
             : inner.OpenReadAsync(key, ct);
-        public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken ct) =>
-            inner.PutAsync(key, content, length, metadata, lastModified, ct);
+        public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5, CancellationToken ct) =>
+            inner.PutAsync(key, content, length, metadata, lastModified, contentMd5, ct);
         public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -124,7 +124,7 @@ public sealed class LocalObjectStore : IObjectStore
         }
     }
 
-    public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken)
+    public async Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5, CancellationToken cancellationToken)
     {
         var path = LocalKeyMapper.ToPath(_root, key);
         var staging = Path.Combine(_root, LocalKeyMapper.StagingFolder, StagingNames.Shard(Interlocked.Increment(ref _nextShard)));

@@ -54,7 +54,7 @@ public sealed class S3ObjectStore : IObjectStore, IRestorableStore
 
     /// <summary>S3 sets the modification time itself; <paramref name="lastModified"/> cannot be carried.</summary>
     public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified,
-        CancellationToken cancellationToken) => _writer.PutAsync(key, content, length, metadata, cancellationToken);
+        byte[]? contentMd5, CancellationToken cancellationToken) => _writer.PutAsync(key, content, length, metadata, contentMd5, cancellationToken);
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         _resilience.RunAsync("Deleting", $"'{Printable.Key(key)}' in {Description}",

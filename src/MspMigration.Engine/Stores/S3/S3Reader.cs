@@ -70,8 +70,9 @@ internal sealed class S3Reader(AmazonS3Client client, S3Resilience resilience, S
         // Hashing above the resuming stream carries the MD5 (and the copier's CRC-64) across breaks.
         if (md5 is not null)
             body = new Md5CheckingStream(body, md5, detail =>
-                new StoreException(StoreErrorKind.IntegrityMismatch, $"Verification of '{Printable.Key(key)}' read from {description} failed: {detail}."));
-        return new ObjectReader(body, info, metadata);
+                new StoreException(StoreErrorKind.IntegrityMismatch, $"Verification of '{Printable.Key(key)}' read from {description} failed: {detail}."),
+                info.Size);
+        return new ObjectReader(body, info, metadata, md5);
     }
 
     /// <summary>The bytes <paramref name="start"/> to <paramref name="end"/> of version <paramref name="etag"/>, resumed where they break.</summary>

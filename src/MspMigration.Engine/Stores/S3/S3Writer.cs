@@ -9,24 +9,29 @@ namespace MspMigration.Engine.Stores.S3;
 /// Writes an object from a forward-only stream without temporary files: a single PUT up to the
 /// multipart threshold, above it a multipart upload whose parts are read in turn and uploaded in
 /// parallel from pooled buffers (memory: at most part size x part concurrency per object, and all
-/// buffers of the agent within its <see cref="MemoryBudget"/>). Each
-/// body is buffered so a retry can resend it, and carries Content-MD5 so the service rejects a
-/// body damaged in transit; a returned MD5 ETag is compared too. That MD5 is computed here, natively;
-/// the SDK's own MD5 of every body (managed code, a third of the agent's CPU on large objects) is
-/// switched off as it would hash the same bytes again for the same check. For the same reason the
-/// body is not signed with SHA-256 as well (UNSIGNED-PAYLOAD) over HTTPS, where Content-MD5 and TLS
-/// protect it; over plain HTTP the SDK refuses an unsigned body.
+/// buffers of the agent within its <see cref="MemoryBudget"/>). Every body carries Content-MD5 so
+/// the service rejects a body damaged on the way, and a returned MD5 ETag is compared too.
+/// Over HTTPS a single PUT whose MD5 the source already told (a single-part S3 ETag) streams the
+/// source body straight through with that MD5: no buffer, no second hash; it cannot be resent, so
+/// a failure goes back to the copier, which reads the object again. Any other body is buffered, so
+/// that a retry can resend it, and hashed here, natively; the SDK's own MD5 of every body (managed
+/// code, a third of the agent's CPU on large objects) is switched off as it would hash the same
+/// bytes again for the same check. For the same reason the body is not signed with SHA-256 as well
+/// (UNSIGNED-PAYLOAD) over HTTPS, where Content-MD5 and TLS protect it. Over plain HTTP the SDK
+/// refuses an unsigned body and, to sign a body it cannot read twice, switches to aws-chunked
+/// framing that OSS, COS and s3rver do not decode: there every body is buffered.
 /// </summary>
-internal sealed class S3Writer(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3StoreSettings settings,
+internal sealed partial class S3Writer(AmazonS3Client client, S3Resilience resilience, S3ResponseHeaders headers, S3StoreSettings settings,
     MemoryBudget budget, string bucket, string prefix, string description, string? taskStorageClass = null)
 {
     public const int MaxParts = 10_000;
     private readonly bool? _unsignedPayload = settings.ResolveEndpoint()!.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? true : null;
 
-    public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken) =>
-        length <= settings.MultipartThreshold
-            ? PutSingleAsync(key, content, length, metadata, cancellationToken)
-            : PutMultipartAsync(key, content, length, metadata, cancellationToken);
+    public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, byte[]? contentMd5,
+        CancellationToken cancellationToken) =>
+        length > settings.MultipartThreshold ? PutMultipartAsync(key, content, length, metadata, cancellationToken)
+        : contentMd5 is { Length: 16 } && _unsignedPayload == true ? PutStreamedAsync(key, content, length, metadata, contentMd5, cancellationToken)
+        : PutSingleAsync(key, content, length, metadata, cancellationToken);
 
     /// <summary>The part size for an object: the configured one, grown so that the object fits in 10,000 parts.</summary>
     public static long PartSizeFor(long length, long configured)

@@ -77,7 +77,7 @@ public sealed class UrlListStore : IObjectStore
         }
     }
 
-    public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, CancellationToken cancellationToken) =>
+    public Task<PutResult> PutAsync(string key, Stream content, long length, ObjectMetadata? metadata, DateTimeOffset? lastModified, byte[]? contentMd5, CancellationToken cancellationToken) =>
         throw ReadOnly();
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => throw ReadOnly();

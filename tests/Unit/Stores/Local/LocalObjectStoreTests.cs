@@ -56,7 +56,7 @@ public class LocalObjectStoreTests : IDisposable
         await using (var store = Open(_root))
         {
             var data = Encoding.UTF8.GetBytes("hello world");
-            var result = await store.PutAsync("x/y/z.txt", new MemoryStream(data), data.Length, null, null, CancellationToken.None);
+            var result = await store.PutAsync("x/y/z.txt", new MemoryStream(data), data.Length, null, null, null, CancellationToken.None);
             Assert.Equal(data.Length, result.Size);
             // The copier hashes what it reads; the local store reports no CRC of its own.
             Assert.Null(result.Crc64);
@@ -72,8 +72,8 @@ public class LocalObjectStoreTests : IDisposable
     {
         await using var store = Open(_root);
         var time = new DateTimeOffset(2020, 5, 6, 7, 8, 9, TimeSpan.Zero);
-        await store.PutAsync("deep/er/k", new MemoryStream([1, 2, 3]), 3, null, null, CancellationToken.None);
-        var result = await store.PutAsync("deep/er/k", new MemoryStream([4, 5]), 2, null, time, CancellationToken.None);
+        await store.PutAsync("deep/er/k", new MemoryStream([1, 2, 3]), 3, null, null, null, CancellationToken.None);
+        var result = await store.PutAsync("deep/er/k", new MemoryStream([4, 5]), 2, null, time, null, CancellationToken.None);
         Assert.Equal(2, result.Size);
         var path = Path.Combine(_root, "deep/er/k");
         Assert.Equal([4, 5], File.ReadAllBytes(path));
@@ -90,7 +90,7 @@ public class LocalObjectStoreTests : IDisposable
     {
         var time = DateTimeOffset.Parse(when, System.Globalization.CultureInfo.InvariantCulture);
         await using var store = Open(_root);
-        await store.PutAsync("t", new MemoryStream([1]), 1, null, time, CancellationToken.None);
+        await store.PutAsync("t", new MemoryStream([1]), 1, null, time, null, CancellationToken.None);
         Assert.Equal(time.UtcDateTime, File.GetLastWriteTimeUtc(Path.Combine(_root, "t")));
     }
 
@@ -98,9 +98,9 @@ public class LocalObjectStoreTests : IDisposable
     public async Task A_key_below_an_existing_file_fails_cleanly()
     {
         await using var store = Open(_root);
-        await store.PutAsync("a", new MemoryStream([1]), 1, null, null, CancellationToken.None);
+        await store.PutAsync("a", new MemoryStream([1]), 1, null, null, null, CancellationToken.None);
         var e = await Assert.ThrowsAsync<StoreException>(() =>
-            store.PutAsync("a/b", new MemoryStream([2]), 1, null, null, CancellationToken.None));
+            store.PutAsync("a/b", new MemoryStream([2]), 1, null, null, null, CancellationToken.None));
         Assert.Contains("a/b", e.Message);
         Assert.Equal([1], File.ReadAllBytes(Path.Combine(_root, "a")));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder), "*", SearchOption.AllDirectories));
@@ -111,7 +111,7 @@ public class LocalObjectStoreTests : IDisposable
     {
         await using var store = Open(_root);
         await Assert.ThrowsAsync<IOException>(() =>
-            store.PutAsync("k", new FailingStream(), 100, null, null, CancellationToken.None));
+            store.PutAsync("k", new FailingStream(), 100, null, null, null, CancellationToken.None));
         Assert.False(File.Exists(Path.Combine(_root, "k")));
         Assert.Empty(Directory.GetFiles(Path.Combine(_root, LocalKeyMapper.StagingFolder), "*", SearchOption.AllDirectories));
     }
@@ -130,7 +130,7 @@ public class LocalObjectStoreTests : IDisposable
     {
         await using var store = Open(_root);
         var e = await Assert.ThrowsAsync<StoreException>(() =>
-            store.PutAsync(key, new MemoryStream([1]), 1, null, null, CancellationToken.None));
+            store.PutAsync(key, new MemoryStream([1]), 1, null, null, null, CancellationToken.None));
         Assert.Equal(StoreErrorKind.InvalidKey, e.Kind);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_root)!, "escape"));
     }

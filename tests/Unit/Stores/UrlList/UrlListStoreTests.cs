@@ -172,7 +172,7 @@ public sealed class UrlListStoreTests : IDisposable
     {
         await using var store = Store(List("http://h/k"), new FakeHttpHandler(_ => FakeHttpHandler.Ok([])));
         Assert.Equal(StoreErrorKind.NotFound, (await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync("other", CancellationToken.None))).Kind);
-        await Assert.ThrowsAsync<StoreException>(() => store.PutAsync("k", new MemoryStream(), 0, null, null, CancellationToken.None));
+        await Assert.ThrowsAsync<StoreException>(() => store.PutAsync("k", new MemoryStream(), 0, null, null, null, CancellationToken.None));
         await Assert.ThrowsAsync<StoreException>(() => store.DeleteAsync("k", CancellationToken.None));
     }
 
