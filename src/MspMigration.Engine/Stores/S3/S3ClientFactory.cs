@@ -23,6 +23,9 @@ internal static class S3ClientFactory
             MaxErrorRetry = 0,
             Timeout = settings.RequestTimeout,
             UseHttp = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase),
+            // The SDK copies a request body to the connection through a buffer of this size (8 KiB
+            // by default): every read of it runs down our stream stack (CRC-64, MD5, resume, TLS).
+            BufferSize = 256 * 1024,
         };
         // Our handler chain: a stall watchdog on every request and short caps on control requests.
         config.HttpClientFactory = new S3HttpClientFactory(settings);
