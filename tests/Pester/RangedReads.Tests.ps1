@@ -20,11 +20,6 @@ BeforeAll {
         $ws
     }
 
-    function New-Bytes([int] $Size, [int] $Seed) {
-        $b = [byte[]]::new($Size)
-        [Random]::new($Seed).NextBytes($b)
-        , $b
-    }
 
     function Get-Sha256([byte[]] $Bytes) { [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)) }
 

@@ -52,19 +52,7 @@ max_attempts = 2
         $ws
     }
 
-    function New-Bytes([int] $Size, [int] $Seed) {
-        $b = [byte[]]::new($Size)
-        [Random]::new($Seed).NextBytes($b)
-        , $b
-    }
 
-    function Get-S3Body($Server, [string] $Bucket, [string] $Key) {
-        $path = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid().ToString('N'))
-        try {
-            Invoke-WebRequest -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)" -OutFile $path
-            , [IO.File]::ReadAllBytes($path)
-        } finally { Remove-Item $path -ErrorAction SilentlyContinue }
-    }
 
     function Get-JsonLines([string] $Text) {
         $Text -split "`r?`n" | Where-Object { $_.StartsWith('{') } | ForEach-Object { $_ | ConvertFrom-Json }

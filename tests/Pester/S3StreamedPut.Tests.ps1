@@ -40,19 +40,7 @@ secret_access_key = "S3RVER"
         $ws
     }
 
-    function New-Bytes([int] $Size, [int] $Seed) {
-        $b = [byte[]]::new($Size)
-        [Random]::new($Seed).NextBytes($b)
-        , $b
-    }
 
-    function Get-Sha256($Server, [string] $Bucket, [string] $Key) {
-        $path = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid().ToString('N'))
-        try {
-            Invoke-WebRequest -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)" -OutFile $path
-            (Get-FileHash -Algorithm SHA256 $path).Hash
-        } finally { Remove-Item $path -ErrorAction SilentlyContinue }
-    }
 
     function Get-Sha256Of([byte[]] $Bytes) { [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)) }
 
@@ -92,7 +80,7 @@ Describe 'A single-part S3 object copied to an HTTPS destination' -Tag S3, "skip
     It 'copies it byte for byte' {
         $run.ExitCode | Should -Be 0 -Because $run.Error
         $run.Status.Succeeded | Should -Be 1
-        Get-Sha256 $Dst dst-bucket 'one/a.bin' | Should -Be (Get-Sha256Of $body)
+        (Get-Sha256Of (Get-S3Body $Dst dst-bucket 'one/a.bin')) | Should -Be (Get-Sha256Of $body)
     }
 
     It "sends it in one PUT whose Content-MD5 is the source's ETag and whose body is not signed again" {
@@ -126,7 +114,7 @@ Describe 'A source body damaged on the way, with its ETag intact' -Tag S3, "skip
     }
 
     It 'leaves the object already at the destination as it was' {
-        Get-Sha256 $Dst dst-bucket 'bad/x.bin' | Should -Be (Get-Sha256Of $good)
+        (Get-Sha256Of (Get-S3Body $Dst dst-bucket 'bad/x.bin')) | Should -Be (Get-Sha256Of $good)
     }
 }
 
@@ -149,7 +137,7 @@ Describe 'A streamed PUT reset mid-body' -Tag S3, "skip: $NoS3" -Skip:([bool]$No
         $run.ExitCode | Should -Be 0 -Because $run.Error
         $dstStats.faults.reset | Should -Be 1
         $run.Status.Succeeded | Should -Be 1
-        Get-Sha256 $Dst dst-bucket 'brk/obj.bin' | Should -Be (Get-Sha256Of $body)
+        (Get-Sha256Of (Get-S3Body $Dst dst-bucket 'brk/obj.bin')) | Should -Be (Get-Sha256Of $body)
     }
 
     It 'reads the source again for the second PUT, since the first body cannot be resent' {

@@ -526,4 +526,20 @@ function Get-RcloneRemote([Parameter(Mandatory)] $Server) {
     ":s3,provider=Other,env_auth=false,access_key_id=S3RVER,secret_access_key=S3RVER,endpoint='$($Server.Endpoint)',force_path_style=true:"
 }
 
+function New-Bytes([int] $Size, [int] $Seed) {
+    # Reproducible random bytes (the same seed gives the same object).
+    $b = [byte[]]::new($Size)
+    [Random]::new($Seed).NextBytes($b)
+    , $b
+}
+
+function Get-S3Body($Server, [string] $Bucket, [string] $Key) {
+    # An object's bytes as the server stores them, read without the module.
+    $path = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid().ToString('N'))
+    try {
+        Invoke-WebRequest -Uri "$($Server.Endpoint)/$Bucket/$(ConvertTo-S3Path $Key)" -OutFile $path
+        , [IO.File]::ReadAllBytes($path)
+    } finally { Remove-Item $path -ErrorAction SilentlyContinue }
+}
+
 Export-ModuleMember -Function *

@@ -12,19 +12,8 @@ internal sealed partial class S3Writer
     private async Task<PutResult> PutStreamedAsync(string key, Stream content, long length, ObjectMetadata? metadata, byte[] md5,
         CancellationToken cancellationToken)
     {
-        var request = new PutObjectRequest
-        {
-            BucketName = bucket,
-            Key = prefix + key,
-            InputStream = content,
-            AutoCloseStream = false,
-            UseChunkEncoding = false,
-            MD5Digest = Convert.ToBase64String(md5),
-            DisableDefaultChecksumValidation = true,
-            DisablePayloadSigning = true,
-        };
-        request.Headers.ContentLength = length;
-        S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c, taskStorageClass);
+        // Only called over HTTPS, where the body goes unsigned (UNSIGNED-PAYLOAD); the source stream stays the copier's.
+        var request = NewPut(key, content, length, md5, metadata);
         PutObjectResponse response;
         try
         {

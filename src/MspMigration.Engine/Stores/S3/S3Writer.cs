@@ -53,19 +53,7 @@ internal sealed partial class S3Writer(AmazonS3Client client, S3Resilience resil
             PutObjectRequest? sent = null;
             var response = await resilience.RunAsync("Writing", Where(key), ct =>
             {
-                var request = new PutObjectRequest
-                {
-                    BucketName = bucket,
-                    Key = prefix + key,
-                    InputStream = new MemoryStream(buffer, 0, n, writable: false),
-                    AutoCloseStream = true,
-                    UseChunkEncoding = false,
-                    MD5Digest = Convert.ToBase64String(md5),
-                    DisableDefaultChecksumValidation = true,
-                    DisablePayloadSigning = _unsignedPayload,
-                };
-                request.Headers.ContentLength = n;
-                S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c, taskStorageClass);
+                var request = NewPut(key, new MemoryStream(buffer, 0, n, writable: false), n, md5, metadata);
                 sent = request;
                 return client.PutObjectAsync(request, ct);
             }, cancellationToken).ConfigureAwait(false);
@@ -76,6 +64,25 @@ internal sealed partial class S3Writer(AmazonS3Client client, S3Resilience resil
         {
             rented.Dispose();
         }
+    }
+
+    /// <summary>A PutObject of <paramref name="body"/> with Content-MD5, without the SDK's own checksum or aws-chunked framing.</summary>
+    private PutObjectRequest NewPut(string key, Stream body, long length, byte[] md5, ObjectMetadata? metadata)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = prefix + key,
+            InputStream = body,
+            AutoCloseStream = body is MemoryStream,
+            UseChunkEncoding = false,
+            MD5Digest = Convert.ToBase64String(md5),
+            DisableDefaultChecksumValidation = true,
+            DisablePayloadSigning = _unsignedPayload,
+        };
+        request.Headers.ContentLength = length;
+        S3MetadataMapper.Apply(metadata, request.Headers, request.Metadata, settings.Vendor, settings.StorageClass, c => request.StorageClass = c, taskStorageClass);
+        return request;
     }
 
     private async Task<PutResult> PutMultipartAsync(string key, Stream content, long length, ObjectMetadata? metadata, CancellationToken cancellationToken)
