@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of this module against rclone (and cp as the physical reference).
-# Usage: bench/run.sh [small|large|million|crc|fsync|controlplane|s3-small|s3-medium|s3-large|wan|wan-large|wan-small ...]
+# Usage: bench/run.sh [small|large|million|crc|fsync|controlplane|s3-small|s3-medium|s3-large|wan|wan-large|wan-small|wan-medium ...]
 #        (default: small large crc controlplane; wan is wan-large and wan-small, see wan.sh)
 # Env:   RUNS (3), CONCURRENCY (16), BENCH_DIR (/tmp/mspmigration-bench), SKIP_BUILD=1,
 #        BENCH_FS=loop|dir (loop when root: a private ext4 file system, see prepare_fs),
 #        s3-*: S3_TOOLS (the tools to alternate), S3_PROFILE_EXTRA (lines added to the module's
-#        two profiles, e.g. 'multipart_threshold_mb = 64', to compare settings)
+#        two profiles, also in wan-*, e.g. 'multipart_threshold_mb = 64', to compare settings)
 # Each workload's data is made once; then the tools run alternately RUNS times each, so noise
 # from other work on the machine spreads over all of them. Results: bench/results/.
 set -euo pipefail
@@ -44,6 +44,7 @@ for w in "${workloads[@]}"; do
     wan)       WAN_USED=1; wan_pair wan-large 8 $((256 * 1024 * 1024)) 1000; wan_pair wan-small 2000 65536 100 ;;
     wan-large) WAN_USED=1; wan_pair wan-large 8 $((256 * 1024 * 1024)) 1000 ;;
     wan-small) WAN_USED=1; wan_pair wan-small 2000 65536 100 ;;
+    wan-medium) WAN_USED=1; wan_pair wan-medium 6 $((50 * 1024 * 1024)):$((150 * 1024 * 1024)) 1000 ;;
     *) echo "unknown workload '$w'" >&2; exit 2 ;;
   esac
 done

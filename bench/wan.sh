@@ -64,8 +64,8 @@ wan_pair() { # name count size fanout
       "$r" "${WAN_PORTS[$i]}" >> "$far_conf"
     printf '[%s]\ntype = s3\nprovider = Other\nendpoint = '"$S3_SCHEME"'://%s:%s\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n\n' \
       "$r" "$WAN_IP" "${WAN_PROXY_PORTS[$i]}" >> "$near_conf"
-    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "'"$S3_SCHEME"'://%s:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n' \
-      "$r" "$WAN_IP" "${WAN_PROXY_PORTS[$i]}")$'\n'
+    profiles+=$(printf '\n[profiles.%s]\ntype = "s3"\nendpoint = "'"$S3_SCHEME"'://%s:%s"\nforce_path_style = true\naccess_key_id = "S3RVER"\nsecret_access_key = "S3RVER"\nregion = "us-east-1"\n%s\n' \
+      "$r" "$WAN_IP" "${WAN_PROXY_PORTS[$i]}" "${S3_PROFILE_EXTRA:-}")$'\n'
   done
   local far_rc=(wan_far env -u AWS_CA_BUNDLE rclone --config "$far_conf")
   local rc=(ip netns exec $WAN_NEAR env -u AWS_CA_BUNDLE rclone --config "$near_conf")
@@ -75,7 +75,8 @@ wan_pair() { # name count size fanout
   "${far_rc[@]}" mkdir a:src
   "${far_rc[@]}" copy --transfers 8 "$dir/seed" a:src
   printf 'tool\trun\twall\tuser\tsys\trss_kb\n' > "$RESULTS/$name.tsv"
-  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * $3 ))" > "$RESULTS/$name.size"
+  local low=${3%:*} high=${3#*:}  # a size MIN:MAX steps evenly between the two
+  printf 'objects\t%s\nbytes\t%s\n' "$2" "$(( $2 * (low + high) / 2 ))" > "$RESULTS/$name.size"
   local saved=("${AGENT[@]}") tools=(mspmigration-warm rclone)
   AGENT=(ip netns exec $WAN_NEAR "${saved[@]}")
   "${far_rc[@]}" mkdir b:warm
