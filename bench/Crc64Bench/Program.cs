@@ -46,7 +46,7 @@ switch (mode)
             var key = Path.GetRelativePath(args[1], path).Replace('\\', '/');
             await using var reader = await source.OpenReadAsync(key, default);
             await using var hashing = new HashingReadStream(reader.Content, leaveOpen: true);
-            var put = await destination.PutAsync(key, hashing, reader.Info.Size, reader.Metadata, reader.Info.LastModified, default);
+            var put = await destination.PutAsync(key, hashing, reader.Info.Size, reader.Metadata, reader.Info.LastModified, null, default);
             // As the copier does: the CRC is of the bytes read; the local store reports the size it wrote.
             _ = hashing.Crc64;
             if (put.Size != reader.Info.Size || hashing.BytesRead != put.Size) throw new InvalidOperationException($"{key} did not verify");
